@@ -1,0 +1,28 @@
+import type { Core } from '@strapi/strapi';
+import { GRAPHQL_DEPTH_LIMIT, PAGE_SIZE } from '../src/api-limits';
+
+export default ({ env }: Core.Config.Shared.ConfigParams) => {
+  const isProduction = env('NODE_ENV', 'development') === 'production';
+
+  return {
+    'users-permissions': {
+      config: {
+        jwtSecret: env('JWT_SECRET'),
+      },
+    },
+    graphql: {
+      config: {
+        endpoint: '/graphql',
+        shadowCRUD: true,
+        // Both limits are set here on purpose: the plugin's documented defaults and its code disagree.
+        depthLimit: GRAPHQL_DEPTH_LIMIT,
+        defaultLimit: PAGE_SIZE.default,
+        maxLimit: PAGE_SIZE.max,
+        landingPage: !isProduction,
+        apolloServer: {
+          introspection: !isProduction,
+        },
+      },
+    },
+  };
+};

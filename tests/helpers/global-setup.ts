@@ -1,0 +1,62 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import { compileStrapi } from '@strapi/strapi';
+import { SECRET_NAMES } from '../../src/security/production-secrets';
+import { APP_ROOT, TEST_ADMIN } from './paths';
+
+// scripts/ is plain, type-checked JavaScript; its types come from JSDoc.
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { startEmbeddedPostgres } = require('../../scripts/embedded-postgres') as typeof import('../../scripts/embedded-postgres');
+
+type EmbeddedServer = Awaited<ReturnType<typeof startEmbeddedPostgres>>;
+declare global {
+  // Handed from global setup to global teardown (same process).
+  // eslint-disable-next-line no-var
+  var __embeddedPostgres: { server: EmbeddedServer; dataDir: string } | undefined;
+}
+
+/** The suite may wipe TEST_DATABASE_URL's database: start it from an empty schema. */
+async function resetDatabase(url: string) {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('DROP SCHEMA IF EXISTS public CASCADE');
+    await client.query('CREATE SCHEMA public');
+  } finally {
+    await client.end();
+  }
+}
+
+export default async function globalSetup() {
+  // Compiled once per run, here: suites compiling in parallel would overwrite dist/.
+  // Type errors are reported by `npm run typecheck`, which `npm test` runs first.
+  await compileStrapi({ appDir: APP_ROOT, ignoreDiagnostics: true });
+
+  let databaseUrl = process.env.TEST_DATABASE_URL;
+  if (databaseUrl) {
+    await resetDatabase(databaseUrl);
+  } else {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'news-cms-test-pg-'));
+    fs.chmodSync(dataDir, 0o755);
+    const server = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'cluster'), database: 'news_cms_test' });
+    globalThis.__embeddedPostgres = { server, dataDir };
+    databaseUrl = server.url;
+  }
+
+  // Everything the suites' Strapi instances read; test files inherit this environment.
+  Object.assign(process.env, {
+    NODE_ENV: 'test',
+    DATABASE_URL: databaseUrl,
+    STRAPI_TELEMETRY_DISABLED: 'true',
+    STRAPI_DISABLE_UPDATE_NOTIFICATION: 'true',
+    SEED_ON_BOOTSTRAP: 'true',
+    ADMIN_EMAIL: TEST_ADMIN.email,
+    ADMIN_PASSWORD: TEST_ADMIN.password,
+    ...Object.fromEntries(
+      SECRET_NAMES.map((name) => [name, crypto.randomBytes(24).toString('base64')]),
+    ),
+  });
+}

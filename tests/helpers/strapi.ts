@@ -1,0 +1,68 @@
+import type { Core } from '@strapi/strapi';
+import { createStrapi } from '@strapi/strapi';
+import request from 'supertest';
+import { waitForDatabaseIdle } from '../../src/database-idle';
+import { APP_ROOT, DIST_DIR, TEST_ADMIN } from './paths';
+
+export interface TestApp {
+  strapi: Core.Strapi;
+  /** supertest against Strapi's real HTTP server (all middlewares, auth and permissions). */
+  http: () => ReturnType<typeof request>;
+}
+
+/** Boots the compiled app (bootstrap included: permissions, dev admin, seed). */
+export async function bootStrapi(): Promise<TestApp> {
+  const strapi = await createStrapi({
+    appDir: APP_ROOT,
+    distDir: DIST_DIR,
+    autoReload: false,
+    serveAdminPanel: false,
+  }).load();
+  await strapi.server.mount();
+  return { strapi, http: () => request(strapi.server.httpServer) };
+}
+
+export async function stopStrapi(app: TestApp | undefined) {
+  if (!app) return;
+  await waitForDatabaseIdle(app.strapi);
+  await app.strapi.destroy();
+}
+
+/** A full-access API token, as an editor would create in Settings → API Tokens. */
+export async function createApiToken(
+  strapi: Core.Strapi,
+  type: 'full-access' | 'read-only' = 'full-access',
+): Promise<string> {
+  const token = await strapi.service('admin::api-token').create({
+    name: `test-${type}-${Date.now()}-${Math.random().toString(36).slice(2)}`,
+    type,
+    lifespan: null,
+  });
+  return token.accessKey as string;
+}
+
+/** Logs in to the admin panel API as the dev admin and returns its JWT. */
+export async function adminLogin(app: TestApp): Promise<string> {
+  const response = await app.http().post('/admin/login').send(TEST_ADMIN);
+  if (response.status !== 200) throw new Error(`admin login failed: ${response.status} ${response.text}`);
+  return response.body.data.token as string;
+}
+
+export interface GraphQLResult<T = Record<string, unknown>> {
+  status: number;
+  data?: T;
+  errors?: Array<{ message: string; extensions?: { code?: string; error?: { name?: string } } }>;
+}
+
+/** POSTs a GraphQL operation; `token` adds an Authorization header. */
+export async function graphql<T = Record<string, unknown>>(
+  app: TestApp,
+  query: string,
+  variables: Record<string, unknown> = {},
+  token?: string,
+): Promise<GraphQLResult<T>> {
+  let call = app.http().post('/graphql').set('Content-Type', 'application/json');
+  if (token) call = call.set('Authorization', `Bearer ${token}`);
+  const response = await call.send({ query, variables });
+  return { status: response.status, data: response.body.data, errors: response.body.errors };
+}
