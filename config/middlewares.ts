@@ -19,4 +19,6 @@ export default (_params: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
   'strapi::session',
   'strapi::favicon',
   'strapi::public',
+  // After strapi::errors and strapi::query: refuses malformed REST queries with a 400.
+  'global::query-guard',
 ];

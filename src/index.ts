@@ -1,5 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { createDevAdmin } from './dev-admin';
+import { registerDraftAccess } from './draft-access';
+import { registerGraphqlExtensions } from './graphql';
 import { grantPublicRead } from './permissions/grant-public-read';
 import { seedDatabase } from './seed';
 
@@ -7,7 +9,10 @@ import { seedDatabase } from './seed';
 const seedOnBootstrap = () => process.env.SEED_ON_BOOTSTRAP?.trim().toLowerCase() !== 'false';
 
 export default {
-  register() {},
+  register({ strapi }: { strapi: Core.Strapi }) {
+    registerDraftAccess(strapi);
+    registerGraphqlExtensions(strapi);
+  },
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
     await grantPublicRead(strapi);

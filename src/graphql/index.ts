@@ -1,0 +1,40 @@
+import type { Core } from '@strapi/strapi';
+import { paginationArgsProblem, paginationError } from './pagination-limits';
+
+type Resolver = (root: unknown, args: Record<string, unknown>, ctx: unknown, info: unknown) => unknown;
+
+/** The part of nexus's plugin API used here (the plugin hands nexus to extensions). */
+type NexusNamespace = {
+  plugin: (config: {
+    name: string;
+    onCreateFieldResolver: (config: {
+      fieldConfig: { args?: Record<string, unknown> };
+    }) => ((...call: [...Parameters<Resolver>, next: Resolver]) => unknown) | undefined;
+  }) => unknown;
+};
+
+/**
+ * GraphQL extensions: every field that takes a `pagination` argument (root
+ * collections, their connections and relation fields) checks it before
+ * resolving.
+ */
+export function registerGraphqlExtensions(strapi: Core.Strapi): void {
+  strapi
+    .plugin('graphql')
+    .service('extension')
+    .use(({ nexus }: { nexus: NexusNamespace }) => ({
+      plugins: [
+        nexus.plugin({
+          name: 'PaginationLimits',
+          onCreateFieldResolver({ fieldConfig }) {
+            if (!fieldConfig.args || !('pagination' in fieldConfig.args)) return undefined;
+            return (root, args, ctx, info, next) => {
+              const problem = paginationArgsProblem(args.pagination as Parameters<typeof paginationArgsProblem>[0]);
+              if (problem) throw paginationError(problem);
+              return next(root, args, ctx, info);
+            };
+          },
+        }),
+      ],
+    }));
+}

@@ -1,0 +1,32 @@
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import { databaseValueProblem } from './database-errors';
+import { filtersProblem } from './filters';
+import { paginationProblem } from './pagination';
+
+/**
+ * Guards the REST content API (`/api/...`) against malformed query strings
+ * that Strapi would pass on to the database or silently reinterpret: the
+ * request is answered with a 400 naming the parameter and what it accepts.
+ * It must sit after `strapi::errors` (which formats the 400) and
+ * `strapi::query` (which parses the query string).
+ */
+export function createQueryGuard(prefix: string): Core.MiddlewareHandler {
+  const isContentApi = (path: string) => path === prefix || path.startsWith(`${prefix}/`);
+
+  return async (ctx, next) => {
+    if (!isContentApi(ctx.path)) return next();
+
+    const query = ctx.query as Record<string, unknown>;
+    const problem = paginationProblem(query.pagination) ?? filtersProblem(query.filters);
+    if (problem) throw new errors.ValidationError(problem, { source: 'query' });
+
+    try {
+      await next();
+    } catch (error) {
+      const valueProblem = databaseValueProblem(error);
+      if (valueProblem) throw new errors.ValidationError(valueProblem, { source: 'query' });
+      throw error;
+    }
+  };
+}
