@@ -44,9 +44,10 @@ async function main() {
     process.exit(2);
   }
 
-  const envFile = path.join(APP_ROOT, '.env');
+  // ENV_PATH points Strapi at another env file; the launcher reads the same one.
+  const envFile = process.env.ENV_PATH ? path.resolve(process.env.ENV_PATH) : path.join(APP_ROOT, '.env');
   const production = mode === 'start' || process.env.NODE_ENV === 'production';
-  if (!production && !fs.existsSync(envFile)) {
+  if (!production && !process.env.ENV_PATH && !fs.existsSync(envFile)) {
     writeDevEnvFile(envFile);
     say('Wrote .env with fresh random secrets (git-ignored; keep it to keep your sessions and tokens valid)');
   }

@@ -1,3 +1,9 @@
+const path = require('node:path');
+
+// Strapi loads ENV_PATH (default: ./.env) as soon as it is required: point it at an empty file
+// so a developer's .env cannot change what the suites test.
+process.env.ENV_PATH = path.join(__dirname, 'test.env');
+
 /** @type {import('jest').Config} */
 module.exports = {
   rootDir: '..',

@@ -67,5 +67,13 @@ function problemAt(value: unknown, path: string): string | null {
 /** Returns the first problem in a `filters` parameter, or null. */
 export function filtersProblem(filters: unknown): string | null {
   if (filters === undefined) return null;
+  // Strapi also takes a list of condition objects at the top level (joined with AND).
+  if (Array.isArray(filters)) {
+    for (const [index, condition] of filters.entries()) {
+      const problem = problemAt(condition, `filters[${index}]`);
+      if (problem) return problem;
+    }
+    return null;
+  }
   return problemAt(filters, 'filters');
 }

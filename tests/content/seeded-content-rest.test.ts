@@ -16,6 +16,7 @@ describe('the seeded article over REST', () => {
   it('lists the article with its people and events populated', async () => {
     const response = await app.http().get('/api/articles').query({ populate: '*' }).expect(200);
     const article = response.body.data.find((entry: { slug: string }) => entry.slug === SLUG);
+    expect(article).toBeDefined();
     expect(article).toMatchObject({
       title: 'Iran and Russia expand cooperation in communication and information technology',
       dateline: 'Tehran',
@@ -29,7 +30,7 @@ describe('the seeded article over REST', () => {
     expect(article.events.map((event: { slug: string }) => event.slug).sort()).toEqual(
       [...seededArticle.events].sort(),
     );
-    expect(response.body.meta.pagination).toMatchObject({ page: 1, pageSize: 25, total: 1 });
+    expect(response.body.meta.pagination).toMatchObject({ page: 1, pageSize: 25 });
   });
 
   it('holds every paragraph of the text verbatim, in order, with the section heading', async () => {
@@ -69,7 +70,11 @@ describe('the seeded people over REST', () => {
     const response = await app
       .http()
       .get('/api/people')
-      .query({ sort: 'name:asc', populate: { articles: { fields: ['slug'] } } })
+      .query({
+        filters: { slug: { $in: seed.people.map((person) => person.slug) } },
+        sort: 'name:asc',
+        populate: { articles: { fields: ['slug'] } },
+      })
       .expect(200);
     expect(response.body.data.map((person: { name: string }) => person.name)).toEqual(
       ['Ebrahim Raisi', 'Issa Zarepour', 'Vladimir Putin'],
@@ -82,7 +87,11 @@ describe('the seeded people over REST', () => {
 
 describe('the seeded events over REST', () => {
   it('has the five events with their dates, precisions and places', async () => {
-    const response = await app.http().get('/api/events').query({ sort: 'startDate:asc', populate: 'participants' }).expect(200);
+    const response = await app
+      .http()
+      .get('/api/events')
+      .query({ filters: { slug: { $in: seed.events.map((event) => event.slug) } }, sort: 'startDate:asc', populate: 'participants' })
+      .expect(200);
     const events = response.body.data.map((event: Record<string, unknown> & { participants: Array<{ slug: string }> }) => ({
       slug: event.slug,
       startDate: event.startDate,
@@ -110,7 +119,10 @@ describe('the seeded events over REST', () => {
     const response = await app
       .http()
       .get('/api/events')
-      .query({ filters: { participants: { slug: { $eq: 'vladimir-putin' } } }, sort: ['startDate:asc', 'slug:asc'] })
+      .query({
+        filters: { participants: { slug: { $eq: 'vladimir-putin' } }, slug: { $in: seed.events.map((event) => event.slug) } },
+        sort: ['startDate:asc', 'slug:asc'],
+      })
       .expect(200);
     expect(response.body.data.map((event: { slug: string }) => event.slug)).toEqual([
       'raisi-visits-moscow-2022',

@@ -51,7 +51,6 @@ export default async function globalSetup() {
     NODE_ENV: 'test',
     DATABASE_URL: databaseUrl,
     STRAPI_TELEMETRY_DISABLED: 'true',
-    STRAPI_DISABLE_UPDATE_NOTIFICATION: 'true',
     SEED_ON_BOOTSTRAP: 'true',
     ADMIN_EMAIL: TEST_ADMIN.email,
     ADMIN_PASSWORD: TEST_ADMIN.password,
