@@ -4,6 +4,9 @@ const path = require('node:path');
 // so a developer's .env cannot change what the suites test.
 process.env.ENV_PATH = path.join(__dirname, 'test.env');
 
+// `npm test` writes jest's JSON report here (git-ignored); jest does not create the folder itself.
+require('node:fs').mkdirSync(path.join(__dirname, 'artifacts'), { recursive: true });
+
 /** @type {import('jest').Config} */
 module.exports = {
   rootDir: '..',
