@@ -21,32 +21,22 @@ function parseDatabaseUrl(connectionString: string) {
   };
 }
 
-export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Database<'postgres'> => {
-  const connectionString = env('DATABASE_URL');
-  if (!connectionString) {
-    // scripts/launch.js sets DATABASE_URL to its embedded server when none is configured,
-    // and the test harness to its own; reaching this means Strapi was started some other way.
-    throw new Error(
-      'DATABASE_URL is not set. Start the CMS with `npm run develop` or `npm start`, which start an ' +
-        'embedded PostgreSQL when no database is configured, or set DATABASE_URL to a PostgreSQL server.',
-    );
-  }
-
-  return {
+export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Database<'postgres'> => ({
+  connection: {
+    client: 'postgres',
     connection: {
-      client: 'postgres',
-      connection: {
-        ...parseDatabaseUrl(connectionString),
-        ssl: env.bool('DATABASE_SSL', false)
-          ? { rejectUnauthorized: env.bool('DATABASE_SSL_REJECT_UNAUTHORIZED', true) }
-          : false,
-        schema: env('DATABASE_SCHEMA', 'public'),
-      },
-      pool: {
-        min: env.int('DATABASE_POOL_MIN', 0),
-        max: env.int('DATABASE_POOL_MAX', 10),
-      },
-      acquireConnectionTimeout: env.int('DATABASE_CONNECTION_TIMEOUT', 60000),
+      // Unset only for commands that never connect (`strapi build`); a start without it
+      // is refused by src/startup-checks before anything connects.
+      ...parseDatabaseUrl(env('DATABASE_URL', 'postgres://unset@127.0.0.1:1/unset')),
+      ssl: env.bool('DATABASE_SSL', false)
+        ? { rejectUnauthorized: env.bool('DATABASE_SSL_REJECT_UNAUTHORIZED', true) }
+        : false,
+      schema: env('DATABASE_SCHEMA', 'public'),
     },
-  };
-};
+    pool: {
+      min: env.int('DATABASE_POOL_MIN', 0),
+      max: env.int('DATABASE_POOL_MAX', 10),
+    },
+    acquireConnectionTimeout: env.int('DATABASE_CONNECTION_TIMEOUT', 60000),
+  },
+});

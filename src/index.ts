@@ -4,12 +4,14 @@ import { registerDraftAccess } from './draft-access';
 import { registerGraphqlExtensions } from './graphql';
 import { grantPublicRead } from './permissions/grant-public-read';
 import { seedDatabase } from './seed';
+import { runStartupChecks } from './startup-checks';
 
 /** SEED_ON_BOOTSTRAP=false turns the bootstrap seed off; `npm run seed` still works. */
 const seedOnBootstrap = () => process.env.SEED_ON_BOOTSTRAP?.trim().toLowerCase() !== 'false';
 
 export default {
   register({ strapi }: { strapi: Core.Strapi }) {
+    runStartupChecks();
     registerDraftAccess(strapi);
     registerGraphqlExtensions(strapi);
   },

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { compileStrapi } from '@strapi/strapi';
-import { SECRET_NAMES } from '../../src/security/production-secrets';
+import { SECRET_NAMES } from '../../src/startup-checks/production-secrets';
 import { APP_ROOT, TEST_ADMIN } from './paths';
 
 // scripts/ is plain, type-checked JavaScript; its types come from JSDoc.

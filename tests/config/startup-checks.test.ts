@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'dotenv';
-import { findUnsafeSecrets, SECRET_NAMES } from '../../src/security/production-secrets';
+import { findUnsafeSecrets, SECRET_NAMES } from '../../src/startup-checks/production-secrets';
 import { APP_ROOT } from '../helpers/paths';
 
 // scripts/ is plain, type-checked JavaScript.
@@ -12,22 +12,22 @@ const { fillSecrets } = require('../../scripts/dev-env') as typeof import('../..
 
 const example = fs.readFileSync(path.join(APP_ROOT, '.env.example'), 'utf8');
 
-/** Runs `npm start`'s launcher in production with the given secrets; resolves with its exit code and output. */
-async function startInProduction(secrets: Record<string, string | undefined>) {
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', PORT: '0' };
-  for (const name of SECRET_NAMES) delete env[name];
-  Object.assign(env, secrets);
+/** Runs a command of the app to its end; resolves with its exit code and output. */
+async function run(args: string[], env: NodeJS.ProcessEnv) {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [path.join(APP_ROOT, 'scripts', 'launch.js'), 'start'], {
-      cwd: APP_ROOT,
-      env,
-      timeout: 60_000,
-    });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, args, { cwd: APP_ROOT, env, timeout: 60_000 });
     return { code: 0, output: stdout + stderr };
   } catch (error) {
     const failed = error as { code?: number; stdout?: string; stderr?: string };
     return { code: failed.code ?? -1, output: `${failed.stdout ?? ''}${failed.stderr ?? ''}` };
   }
+}
+
+/** `npm start` (the launcher, in production) with the given secrets and nothing else. */
+function startInProduction(secrets: Record<string, string | undefined>) {
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', PORT: '0' };
+  for (const name of SECRET_NAMES) delete env[name];
+  return run([path.join(APP_ROOT, 'scripts', 'launch.js'), 'start'], { ...env, ...secrets });
 }
 
 describe('production secrets', () => {
@@ -58,5 +58,16 @@ describe('production secrets', () => {
     expect(output).toContain('APP_KEYS still holds a placeholder value');
     expect(output).toContain('ADMIN_JWT_SECRET still holds a placeholder value');
     expect(output).not.toMatch(/(^|[^_])JWT_SECRET still holds/);
+  });
+});
+
+describe('the database', () => {
+  it('a Strapi started without DATABASE_URL (not through the launcher) refuses, instead of trying localhost:5432', async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'development', PORT: '0' };
+    delete env.DATABASE_URL;
+    const strapiBin = path.join(path.dirname(require.resolve('@strapi/strapi/package.json')), 'bin', 'strapi.js');
+    const { code, output } = await run([strapiBin, 'start'], env);
+    expect(code).not.toBe(0);
+    expect(output).toContain('DATABASE_URL is not set');
   });
 });

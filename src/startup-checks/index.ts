@@ -1,0 +1,12 @@
+import { assertDatabaseUrl } from './database-url';
+import { assertProductionSecrets } from './production-secrets';
+
+/**
+ * Checks run first when the app registers, before any plugin touches the
+ * database. They live here rather than in config/ because `strapi build`
+ * loads the config too, and a build needs neither a database nor secrets.
+ */
+export function runStartupChecks(env: Record<string, string | undefined> = process.env): void {
+  assertProductionSecrets(env, env.NODE_ENV ?? 'development');
+  assertDatabaseUrl(env);
+}
