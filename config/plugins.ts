@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { GRAPHQL_DEPTH_LIMIT, PAGE_SIZE } from '../src/api-limits';
 
 export default ({ env }: Core.Config.Shared.ConfigParams) => {
@@ -18,7 +19,9 @@ export default ({ env }: Core.Config.Shared.ConfigParams) => {
         depthLimit: GRAPHQL_DEPTH_LIMIT,
         defaultLimit: PAGE_SIZE.default,
         maxLimit: PAGE_SIZE.max,
-        landingPage: !isProduction,
+        // `false` would still serve Apollo's production landing page (which loads Apollo
+        // Studio from the internet); in production there is no page at all.
+        landingPage: isProduction ? () => ApolloServerPluginLandingPageDisabled() : true,
         apolloServer: {
           introspection: !isProduction,
         },

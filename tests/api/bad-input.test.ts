@@ -1,18 +1,12 @@
-import { bootStrapi, createApiToken, graphql, stopStrapi, type TestApp } from '../helpers/strapi';
+import { graphql, useStrapi } from '../helpers/strapi';
 
-let app: TestApp;
-let token: string;
-beforeAll(async () => {
-  app = await bootStrapi();
-  token = await createApiToken(app.strapi);
-});
-afterAll(() => stopStrapi(app));
+const suite = useStrapi();
 
 async function counts() {
   return {
-    articles: await app.strapi.db.query('api::article.article').count(),
-    people: await app.strapi.db.query('api::person.person').count(),
-    events: await app.strapi.db.query('api::event.event').count(),
+    articles: await suite.app.strapi.db.query('api::article.article').count(),
+    people: await suite.app.strapi.db.query('api::person.person').count(),
+    events: await suite.app.strapi.db.query('api::event.event').count(),
   };
 }
 
@@ -42,20 +36,20 @@ describe('malformed REST query strings get a 400 naming the problem', () => {
     ['an unknown top-level parameter', '/api/articles?colour=red', /Invalid key colour/],
     ['an unknown status', '/api/articles?status=maybe', /Expected 'published' or 'draft'/],
   ])('%s', async (_label, url, message) => {
-    const response = await app.http().get(url).expect(400);
+    const response = await suite.app.http().get(url).expect(400);
     expect(response.headers['content-type']).toMatch(/application\/json/);
     expect(response.body.error.status).toBe(400);
     expect(response.body.error.message).toMatch(message);
   });
 
   it('an unknown document id is a 404, not a 500', async () => {
-    const response = await app.http().get('/api/articles/no-such-document').expect(404);
+    const response = await suite.app.http().get('/api/articles/no-such-document').expect(404);
     expect(response.body.error.name).toBe('NotFoundError');
   });
 });
 
 describe('bad REST bodies get a 4xx, and nothing is written', () => {
-  const post = (collection: string) => app.http().post(`/api/${collection}`).set('Authorization', `Bearer ${token}`);
+  const post = (collection: string) => suite.app.http().post(`/api/${collection}`).set('Authorization', `Bearer ${suite.token}`);
   let before: Awaited<ReturnType<typeof counts>>;
   beforeAll(async () => {
     before = await counts();
@@ -120,26 +114,26 @@ describe('bad GraphQL gets a 400 naming the problem', () => {
     ['an unknown filter', '{ articles(filters: { nope: { eq: "x" } }) { title } }', 'GRAPHQL_VALIDATION_FAILED', /"nope" is not defined by type "ArticleFiltersInput"/],
     ['a malformed date', '{ events(filters: { startDate: { lt: "soon" } }) { title } }', 'GRAPHQL_VALIDATION_FAILED', /Date/],
   ])('%s', async (_label, query, code, message) => {
-    const result = await graphql(app, query);
+    const result = await graphql(suite.app, query);
     expect(result.status).toBe(400);
     expect(result.errors?.[0].extensions?.code).toBe(code);
     expect(result.errors?.[0].message).toMatch(message);
   });
 
   it('a variable of the wrong type', async () => {
-    const result = await graphql(app, 'query ($slug: String!) { articles(filters: { slug: { eq: $slug } }) { title } }', { slug: 5 });
+    const result = await graphql(suite.app, 'query ($slug: String!) { articles(filters: { slug: { eq: $slug } }) { title } }', { slug: 5 });
     expect(result.status).toBe(400);
     expect(result.errors?.[0].message).toMatch(/Variable "\$slug" got invalid value 5/);
   });
 
   it('a body that is not JSON', async () => {
-    const response = await app.http().post('/graphql').set('Content-Type', 'application/json').send('{"query": ').expect(400);
+    const response = await suite.app.http().post('/graphql').set('Content-Type', 'application/json').send('{"query": ').expect(400);
     expect(JSON.stringify(response.body)).toMatch(/JSON/);
   });
 
   it('a mutation with a bad input changes nothing', async () => {
     const before = await counts();
-    const result = await graphql(app, 'mutation { createPerson(data: { name: "Twin", slug: "vladimir-putin" }) { documentId } }', {}, token);
+    const result = await graphql(suite.app, 'mutation { createPerson(data: { name: "Twin", slug: "vladimir-putin" }) { documentId } }', {}, suite.token);
     expect(result.errors?.[0].message).toBe('This attribute must be unique');
     expect(result.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     expect(await counts()).toEqual(before);

@@ -119,3 +119,12 @@ describe('the seeded content over GraphQL', () => {
     expect(result.data?.people_connection.pageInfo.total).toBe(3);
   });
 });
+
+describe('GraphQL outside production', () => {
+  it('answers introspection and serves the sandbox page (both are off in production)', async () => {
+    const result = await graphql<{ __type: { name: string } }>(app, '{ __type(name: "Article") { name } }');
+    expect(result.data?.__type).toEqual({ name: 'Article' });
+    const page = await app.http().get('/graphql').set('Accept', 'text/html').expect(200);
+    expect(page.text).toMatch(/<html/i);
+  });
+});

@@ -66,3 +66,23 @@ export async function graphql<T = Record<string, unknown>>(
   const response = await call.send({ query, variables });
   return { status: response.status, data: response.body.data, errors: response.body.errors };
 }
+
+export interface Suite {
+  app: TestApp;
+  /** A full-access API token. */
+  token: string;
+}
+
+/**
+ * Boots Strapi before the suite's tests and stops it after them. The returned
+ * object is filled in by `beforeAll`, so read its fields inside tests and hooks.
+ */
+export function useStrapi(): Suite {
+  const suite = {} as Suite;
+  beforeAll(async () => {
+    suite.app = await bootStrapi();
+    suite.token = await createApiToken(suite.app.strapi);
+  });
+  afterAll(() => stopStrapi(suite.app));
+  return suite;
+}

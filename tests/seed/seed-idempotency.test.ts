@@ -7,20 +7,14 @@ import { seedDatabase } from '../../src/seed';
 import { loadSeedContent } from '../../src/seed/seed-content';
 import { APP_ROOT } from '../helpers/paths';
 import { seed, seededArticle } from '../helpers/seed-fixture';
-import { bootStrapi, createApiToken, stopStrapi, type TestApp } from '../helpers/strapi';
+import { useStrapi } from '../helpers/strapi';
 
-let app: TestApp;
-let token: string;
-beforeAll(async () => {
-  app = await bootStrapi();
-  token = await createApiToken(app.strapi);
-});
-afterAll(() => stopStrapi(app));
+const suite = useStrapi();
 
 /** Rows per table: documents are counted with their draft and published versions. */
 async function rowCounts() {
-  const count = (uid: 'api::article.article' | 'api::person.person' | 'api::event.event') => app.strapi.db.query(uid).count();
-  const links = async (table: string) => Number((await app.strapi.db.connection(table).count({ n: '*' }))[0].n);
+  const count = (uid: 'api::article.article' | 'api::person.person' | 'api::event.event') => suite.app.strapi.db.query(uid).count();
+  const links = async (table: string) => Number((await suite.app.strapi.db.connection(table).count({ n: '*' }))[0].n);
   return {
     articles: await count('api::article.article'),
     people: await count('api::person.person'),
@@ -31,10 +25,10 @@ async function rowCounts() {
   };
 }
 
-const auth = () => `Bearer ${token}`;
+const auth = () => `Bearer ${suite.token}`;
 
 async function findOne(collection: string, slug: string, status?: 'draft') {
-  const call = app.http().get(`/api/${collection}`).query({ filters: { slug }, populate: '*', ...(status ? { status } : {}) });
+  const call = suite.app.http().get(`/api/${collection}`).query({ filters: { slug }, populate: '*', ...(status ? { status } : {}) });
   const response = await (status ? call.set('Authorization', auth()) : call).expect(200);
   return response.body.data[0];
 }
@@ -42,8 +36,8 @@ async function findOne(collection: string, slug: string, status?: 'draft') {
 describe('seedDatabase', () => {
   it('creates nothing and links nothing when run again', async () => {
     const before = await rowCounts();
-    const first = await seedDatabase(app.strapi);
-    const second = await seedDatabase(app.strapi);
+    const first = await seedDatabase(suite.app.strapi);
+    const second = await seedDatabase(suite.app.strapi);
     expect(first).toEqual({ created: { people: 0, events: 0, articles: 0 }, linked: 0 });
     expect(second).toEqual(first);
     expect(await rowCounts()).toEqual(before);
@@ -51,17 +45,17 @@ describe('seedDatabase', () => {
 
   it('two seeds at once create no duplicates', async () => {
     const before = await rowCounts();
-    await Promise.all([seedDatabase(app.strapi), seedDatabase(app.strapi)]);
+    await Promise.all([seedDatabase(suite.app.strapi), seedDatabase(suite.app.strapi)]);
     expect(await rowCounts()).toEqual(before);
   });
 
   it('keeps what an editor changed: a person, an event and the published article', async () => {
     const putin = await findOne('people', 'vladimir-putin');
-    await app.http().put(`/api/people/${putin.documentId}`).set('Authorization', auth()).send({ data: { bio: 'Edited by an editor.', role: 'Head of state' } }).expect(200);
+    await suite.app.http().put(`/api/people/${putin.documentId}`).set('Authorization', auth()).send({ data: { bio: 'Edited by an editor.', role: 'Head of state' } }).expect(200);
     const ashgabat = await findOne('events', 'raisi-putin-ashgabat-2022');
-    await app.http().put(`/api/events/${ashgabat.documentId}`).set('Authorization', auth()).send({ data: { description: 'Summit notes.' } }).expect(200);
+    await suite.app.http().put(`/api/events/${ashgabat.documentId}`).set('Authorization', auth()).send({ data: { description: 'Summit notes.' } }).expect(200);
     const article = await findOne('articles', seededArticle.slug);
-    await app
+    await suite.app
       .http()
       .put(`/api/articles/${article.documentId}`)
       .query({ status: 'published' })
@@ -69,7 +63,7 @@ describe('seedDatabase', () => {
       .send({ data: { summary: 'A summary rewritten by the desk.' } })
       .expect(200);
 
-    await seedDatabase(app.strapi);
+    await seedDatabase(suite.app.strapi);
 
     expect(await findOne('people', 'vladimir-putin')).toMatchObject({ bio: 'Edited by an editor.', role: 'Head of state' });
     expect(await findOne('events', 'raisi-putin-ashgabat-2022')).toMatchObject({ description: 'Summit notes.' });
@@ -77,9 +71,9 @@ describe('seedDatabase', () => {
 
     // Put the seeded values back for the suites that check them.
     const original = seed.people.find((person) => person.slug === 'vladimir-putin');
-    await app.http().put(`/api/people/${putin.documentId}`).set('Authorization', auth()).send({ data: { bio: null, role: original?.role } }).expect(200);
-    await app.http().put(`/api/events/${ashgabat.documentId}`).set('Authorization', auth()).send({ data: { description: null } }).expect(200);
-    await app
+    await suite.app.http().put(`/api/people/${putin.documentId}`).set('Authorization', auth()).send({ data: { bio: null, role: original?.role } }).expect(200);
+    await suite.app.http().put(`/api/events/${ashgabat.documentId}`).set('Authorization', auth()).send({ data: { description: null } }).expect(200);
+    await suite.app
       .http()
       .put(`/api/articles/${article.documentId}`)
       .query({ status: 'published' })
@@ -91,7 +85,7 @@ describe('seedDatabase', () => {
   it('links a missing participant again, without touching the others', async () => {
     const event = await findOne('events', 'raisi-visits-moscow-2022');
     const raisi = event.participants.find((person: { slug: string }) => person.slug === 'ebrahim-raisi');
-    await app
+    await suite.app
       .http()
       .put(`/api/events/${event.documentId}`)
       .set('Authorization', auth())
@@ -99,7 +93,7 @@ describe('seedDatabase', () => {
       .expect(200);
     expect((await findOne('events', 'raisi-visits-moscow-2022')).participants.map((p: { slug: string }) => p.slug)).toEqual(['vladimir-putin']);
 
-    const report = await seedDatabase(app.strapi);
+    const report = await seedDatabase(suite.app.strapi);
     expect(report).toEqual({ created: { people: 0, events: 0, articles: 0 }, linked: 1 });
     const relinked = await findOne('events', 'raisi-visits-moscow-2022');
     expect(relinked.participants.map((p: { slug: string }) => p.slug).sort()).toEqual(['ebrahim-raisi', 'vladimir-putin']);
@@ -108,7 +102,7 @@ describe('seedDatabase', () => {
   it("links a missing article relation on the draft only, leaving the published version to the editor's next publish", async () => {
     const article = await findOne('articles', seededArticle.slug, 'draft');
     const event = article.events.find((entry: { slug: string }) => entry.slug === 'moscow-tehran-relations-begin-1521');
-    await app
+    await suite.app
       .http()
       .put(`/api/articles/${article.documentId}`)
       .query({ status: 'published' })
@@ -116,7 +110,7 @@ describe('seedDatabase', () => {
       .send({ data: { events: { disconnect: [event.documentId] } } })
       .expect(200);
 
-    const report = await seedDatabase(app.strapi);
+    const report = await seedDatabase(suite.app.strapi);
     expect(report.linked).toBe(1);
     const draft = await findOne('articles', seededArticle.slug, 'draft');
     expect(draft.events.map((e: { slug: string }) => e.slug).sort()).toEqual([...seededArticle.events].sort());
@@ -124,15 +118,15 @@ describe('seedDatabase', () => {
     expect(published.events).toHaveLength(seededArticle.events.length - 1);
 
     // The editor publishes: the link is live again.
-    await app.http().put(`/api/articles/${article.documentId}`).query({ status: 'published' }).set('Authorization', auth()).send({ data: {} }).expect(200);
+    await suite.app.http().put(`/api/articles/${article.documentId}`).query({ status: 'published' }).set('Authorization', auth()).send({ data: {} }).expect(200);
     expect((await findOne('articles', seededArticle.slug)).events).toHaveLength(seededArticle.events.length);
   });
 
   it('recreates a deleted person and links it where the seed says', async () => {
     const zarepour = await findOne('people', 'issa-zarepour');
-    await app.http().delete(`/api/people/${zarepour.documentId}`).set('Authorization', auth()).expect(204);
+    await suite.app.http().delete(`/api/people/${zarepour.documentId}`).set('Authorization', auth()).expect(204);
 
-    const report = await seedDatabase(app.strapi);
+    const report = await seedDatabase(suite.app.strapi);
     expect(report.created.people).toBe(1);
     // The documents event and the article's draft.
     expect(report.linked).toBe(2);
@@ -140,7 +134,7 @@ describe('seedDatabase', () => {
     expect(recreated).toMatchObject({ name: 'Issa Zarepour', role: 'Minister of Communication and Information Technology' });
     expect(recreated.events.map((e: { slug: string }) => e.slug)).toEqual(['iran-russia-ict-cooperation-documents-2022']);
 
-    await app.http().put(`/api/articles/${(await findOne('articles', seededArticle.slug)).documentId}`).query({ status: 'published' }).set('Authorization', auth()).send({ data: {} }).expect(200);
+    await suite.app.http().put(`/api/articles/${(await findOne('articles', seededArticle.slug)).documentId}`).query({ status: 'published' }).set('Authorization', auth()).send({ data: {} }).expect(200);
     expect((await findOne('articles', seededArticle.slug)).people.map((p: { slug: string }) => p.slug)).toContain('issa-zarepour');
   });
 });
