@@ -1,11 +1,16 @@
 import type { Core } from '@strapi/strapi';
 import { BODY_LIMIT } from '../src/api-limits';
 
-export default (_params: Core.Config.Shared.ConfigParams): Core.Config.Middlewares => [
+export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewares => [
   'strapi::logger',
   'strapi::errors',
   'strapi::security',
-  'strapi::cors',
+  {
+    name: 'strapi::cors',
+    // Published content is public, so any origin may read it by default; list the
+    // frontends' origins to narrow it.
+    config: { origin: env.array('CORS_ORIGINS', ['*']) },
+  },
   'strapi::poweredBy',
   'strapi::query',
   {

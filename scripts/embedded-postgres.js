@@ -153,12 +153,15 @@ async function initialise(dataDir, ids, password) {
 }
 
 /**
- * The superuser password lives beside the cluster, readable only by its owner:
- * it is made once, with the cluster, and the cluster is useless without it.
- * @param {string} dataDir
+ * Files kept beside the cluster folder (`<dataDir>.<suffix>`): its log, the
+ * pid of the process that owns the running server, and the superuser password
+ * (`credentials.json`, readable only by its owner: made once, with the cluster,
+ * which is useless without it).
+ * @param {string} dataDir an absolute path, as path.resolve leaves it
+ * @param {'credentials.json' | 'owner' | 'log'} suffix
  */
-function credentialsFile(dataDir) {
-  return `${dataDir.replace(/\/+$/, '')}.credentials.json`;
+function besideCluster(dataDir, suffix) {
+  return `${dataDir}.${suffix}`;
 }
 
 /**
@@ -209,7 +212,7 @@ async function startEmbeddedPostgres(options) {
   const log = options.log ?? (() => undefined);
   const ids = runAsIds();
 
-  const credentials = credentialsFile(dataDir);
+  const credentials = besideCluster(dataDir, 'credentials.json');
   const initialised = fs.existsSync(path.join(dataDir, 'PG_VERSION'));
   if (initialised && !fs.existsSync(credentials)) {
     throw new Error(`${dataDir} holds a PostgreSQL cluster but ${credentials} is missing; delete both to start afresh.`);
@@ -225,7 +228,7 @@ async function startEmbeddedPostgres(options) {
   const urlFor = (/** @type {number} */ port, /** @type {string} */ db) =>
     `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(db)}`;
 
-  const ownerFile = `${dataDir.replace(/\/+$/, '')}.owner`;
+  const ownerFile = besideCluster(dataDir, 'owner');
   const running = runningServer(dataDir);
   if (running) {
     // A live owner (another launcher) keeps its server; a dead owner's server is adopted and stopped with ours.
@@ -247,7 +250,7 @@ async function startEmbeddedPostgres(options) {
   const preferred = options.port ?? 0;
   const port = preferred && (await isPortFree(preferred)) ? preferred : await anyFreePort();
   const { postgres } = binaries();
-  const logFile = `${dataDir.replace(/\/+$/, '')}.log`;
+  const logFile = besideCluster(dataDir, 'log');
   const logFd = fs.openSync(logFile, 'a');
   const server = spawn(
     postgres,
@@ -256,9 +259,7 @@ async function startEmbeddedPostgres(options) {
       '-p', String(port),
       '-c', 'listen_addresses=127.0.0.1',
       // No Unix socket: its default folder may not exist or be writable here.
-      '-c', "unix_socket_directories=",
-      '-c', 'max_connections=200',
-      '-c', 'fsync=on',
+      '-c', 'unix_socket_directories=',
     ],
     { ...ids, detached: true, stdio: ['ignore', logFd, logFd], env: { ...process.env, LC_ALL: 'C' } },
   );

@@ -39,6 +39,23 @@ afterAll(async () => {
 });
 
 describe('the public (no token)', () => {
+  it('may call the APIs from a browser on another origin (CORS)', async () => {
+    const response = await app.http().get('/api/articles').set('Origin', 'https://frontend.example').expect(200);
+    expect(response.headers['access-control-allow-origin']).toMatch(/^(\*|https:\/\/frontend\.example)$/);
+    const preflight = await app
+      .http()
+      .options('/graphql')
+      .set('Origin', 'https://frontend.example')
+      .set('Access-Control-Request-Method', 'POST')
+      .set('Access-Control-Request-Headers', 'content-type');
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers['access-control-allow-methods']).toMatch(/POST/);
+  });
+
+  it('gets a 204 from the health check', async () => {
+    await app.http().get('/_health').expect(204);
+  });
+
   it.each(['articles', 'people', 'events'])('may list and read %s', async (collection) => {
     const list = await app.http().get(`/api/${collection}`).expect(200);
     expect(list.body.data.length).toBeGreaterThan(0);
