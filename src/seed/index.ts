@@ -8,7 +8,7 @@ export interface SeedReport {
 }
 
 /** Any fixed number: it names the seed's advisory lock in pg_locks. */
-const SEED_LOCK_KEY = 74_042_022;
+const SEED_LOCK_KEY = 74042022;
 
 type SlugMap = Map<string, string>;
 
