@@ -6,7 +6,7 @@
 export const PAGE_SIZE = {
   /** Entries per page when a request does not ask for a size. */
   default: 25,
-  /** The largest page anyone may ask for; larger requests are refused, not silently cut. */
+  /** The largest page anyone may ask for; larger requests are refused (api-limits/pagination), not silently cut. */
   max: 100,
 } as const;
 

@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
-import { paginationArgsProblem, paginationError } from './pagination-limits';
+import type { PaginationNumbers } from '../api-limits/pagination';
+import { assertPaginationArgs } from './pagination-limits';
 
 type Resolver = (root: unknown, args: Record<string, unknown>, ctx: unknown, info: unknown) => unknown;
 
@@ -29,8 +30,8 @@ export function registerGraphqlExtensions(strapi: Core.Strapi): void {
           onCreateFieldResolver({ fieldConfig }) {
             if (!fieldConfig.args || !('pagination' in fieldConfig.args)) return undefined;
             return (root, args, ctx, info, next) => {
-              const problem = paginationArgsProblem(args.pagination as Parameters<typeof paginationArgsProblem>[0]);
-              if (problem) throw paginationError(problem);
+              // GraphQL has already checked the argument's type: PaginationArg's fields are Ints.
+              assertPaginationArgs(args.pagination as PaginationNumbers | null | undefined);
               return next(root, args, ctx, info);
             };
           },

@@ -69,9 +69,9 @@ describe('GraphQL limits', () => {
   });
 
   it.each([
-    ['root', `{ events(pagination: { limit: ${PAGE_SIZE.max + 1} }) { slug } }`, `pagination.limit must be from 1 to ${PAGE_SIZE.max}; got ${PAGE_SIZE.max + 1}`],
-    ['connection', `{ events_connection(pagination: { pageSize: 500 }) { pageInfo { total } } }`, `pagination.pageSize must be from 1 to ${PAGE_SIZE.max}; got 500`],
-    ['relation', `{ events { participants(pagination: { limit: -1 }) { name } } }`, `pagination.limit must be from 1 to ${PAGE_SIZE.max}; got -1`],
+    ['root', `{ events(pagination: { limit: ${PAGE_SIZE.max + 1} }) { slug } }`, `pagination.limit must be an integer from 1 to ${PAGE_SIZE.max}; got ${PAGE_SIZE.max + 1}`],
+    ['connection', `{ events_connection(pagination: { pageSize: 500 }) { pageInfo { total } } }`, `pagination.pageSize must be an integer from 1 to ${PAGE_SIZE.max}; got 500`],
+    ['relation', `{ events { participants(pagination: { limit: -1 }) { name } } }`, `pagination.limit must be an integer from 1 to ${PAGE_SIZE.max}; got -1`],
   ])('refuses an oversize page on a %s field with a 400', async (_kind, query, message) => {
     const result = await graphql(app, query);
     expect(result.status).toBe(400);
