@@ -3,12 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'dotenv';
+import { fillSecrets } from '../../scripts/dev-env';
 import { findUnsafeSecrets, SECRET_NAMES } from '../../src/startup-checks/production-secrets';
 import { APP_ROOT } from '../helpers/paths';
-
-// scripts/ is plain, type-checked JavaScript.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const { fillSecrets } = require('../../scripts/dev-env') as typeof import('../../scripts/dev-env');
 
 const example = fs.readFileSync(path.join(APP_ROOT, '.env.example'), 'utf8');
 

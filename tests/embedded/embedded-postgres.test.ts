@@ -3,10 +3,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-
-// scripts/ is plain, type-checked JavaScript.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const { startEmbeddedPostgres, runningServer } = require('../../scripts/embedded-postgres') as typeof import('../../scripts/embedded-postgres');
+import { runningServer, startEmbeddedPostgres } from '../../scripts/embedded-postgres';
 
 let root: string;
 beforeAll(() => {

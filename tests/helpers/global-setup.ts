@@ -4,17 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { compileStrapi } from '@strapi/strapi';
+import { startEmbeddedPostgres } from '../../scripts/embedded-postgres';
 import { SECRET_NAMES } from '../../src/startup-checks/production-secrets';
 import { APP_ROOT, TEST_ADMIN } from './paths';
-
-// scripts/ is plain, type-checked JavaScript; its types come from JSDoc.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const { startEmbeddedPostgres } = require('../../scripts/embedded-postgres') as typeof import('../../scripts/embedded-postgres');
 
 type EmbeddedServer = Awaited<ReturnType<typeof startEmbeddedPostgres>>;
 declare global {
   // Handed from global setup to global teardown (same process).
-  // eslint-disable-next-line no-var
   var __embeddedPostgres: { server: EmbeddedServer; dataDir: string } | undefined;
 }
 
