@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { APP_ROOT } from '../helpers/paths';
+import { APP_ROOT, STRAPI_BIN } from '../helpers/paths';
 
 const COMMITTED = path.join(APP_ROOT, 'types', 'generated');
 const FRESH_RELATIVE = path.join('tests', 'artifacts', 'types-check');
@@ -10,8 +10,7 @@ const FRESH_RELATIVE = path.join('tests', 'artifacts', 'types-check');
 describe('generated content-type types', () => {
   it('types/generated matches the schemas (run `npm run types:generate` after a schema change)', async () => {
     fs.rmSync(path.join(APP_ROOT, FRESH_RELATIVE), { recursive: true, force: true });
-    const strapiBin = path.join(path.dirname(require.resolve('@strapi/strapi/package.json')), 'bin', 'strapi.js');
-    await promisify(execFile)(process.execPath, [strapiBin, 'ts:generate-types', '--silent', '--out-dir', FRESH_RELATIVE], {
+    await promisify(execFile)(process.execPath, [STRAPI_BIN, 'ts:generate-types', '--silent', '--out-dir', FRESH_RELATIVE], {
       cwd: APP_ROOT,
       env: process.env,
       timeout: 60_000,

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { parse } from 'dotenv';
 import { fillSecrets } from '../../scripts/dev-env';
 import { findUnsafeSecrets, SECRET_NAMES } from '../../src/startup-checks/production-secrets';
-import { APP_ROOT } from '../helpers/paths';
+import { APP_ROOT, STRAPI_BIN } from '../helpers/paths';
 
 const example = fs.readFileSync(path.join(APP_ROOT, '.env.example'), 'utf8');
 
@@ -62,8 +62,7 @@ describe('the database', () => {
   it('a Strapi started without DATABASE_URL (not through the launcher) refuses, instead of trying localhost:5432', async () => {
     const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'development', PORT: '0' };
     delete env.DATABASE_URL;
-    const strapiBin = path.join(path.dirname(require.resolve('@strapi/strapi/package.json')), 'bin', 'strapi.js');
-    const { code, output } = await run([strapiBin, 'start'], env);
+    const { code, output } = await run([STRAPI_BIN, 'start'], env);
     expect(code).not.toBe(0);
     expect(output).toContain('DATABASE_URL is not set');
   });
