@@ -5,6 +5,7 @@ import { registerGraphqlExtensions } from './graphql';
 import { grantPublicRead } from './permissions/grant-public-read';
 import { seedDatabase } from './seed';
 import { runStartupChecks } from './startup-checks';
+import { registerStatementCounter } from './sql-statements';
 
 /** SEED_ON_BOOTSTRAP=false turns the bootstrap seed off; `npm run seed` still works. */
 const seedOnBootstrap = () => process.env.SEED_ON_BOOTSTRAP?.trim().toLowerCase() !== 'false';
@@ -12,6 +13,7 @@ const seedOnBootstrap = () => process.env.SEED_ON_BOOTSTRAP?.trim().toLowerCase(
 export default {
   register({ strapi }: { strapi: Core.Strapi }) {
     runStartupChecks();
+    registerStatementCounter(strapi);
     registerDraftAccess(strapi);
     registerGraphqlExtensions(strapi);
   },
