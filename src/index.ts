@@ -6,6 +6,7 @@ import { grantPublicRead } from './permissions/grant-public-read';
 import { seedDatabase } from './seed';
 import { runStartupChecks } from './startup-checks';
 import { registerStatementCounter } from './sql-statements';
+import { registerResponseCache, startResponseCache, stopResponseCache } from './response-cache';
 
 /** SEED_ON_BOOTSTRAP=false turns the bootstrap seed off; `npm run seed` still works. */
 const seedOnBootstrap = () => process.env.SEED_ON_BOOTSTRAP?.trim().toLowerCase() !== 'false';
@@ -14,13 +15,19 @@ export default {
   register({ strapi }: { strapi: Core.Strapi }) {
     runStartupChecks();
     registerStatementCounter(strapi);
+    registerResponseCache(strapi);
     registerDraftAccess(strapi);
     registerGraphqlExtensions(strapi);
   },
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
+    await startResponseCache();
     await grantPublicRead(strapi);
     await createDevAdmin(strapi);
     if (seedOnBootstrap()) await seedDatabase(strapi);
+  },
+
+  async destroy() {
+    await stopResponseCache();
   },
 };

@@ -18,3 +18,4 @@ export const GRAPHQL_DEPTH_LIMIT = 8;
 
 /** Largest JSON or form body accepted on any endpoint. */
 export const BODY_LIMIT = '1mb';
+export const BODY_LIMIT_BYTES = 1024 * 1024;

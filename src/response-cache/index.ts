@@ -1,0 +1,62 @@
+import type { Core } from '@strapi/strapi';
+import { isResponseCacheEnabled, readPositiveInteger } from '../performance-settings';
+import { DependencyMap } from './dependencies';
+import { GraphqlReads } from './graphql-reads';
+import { InvalidationBus } from './invalidation-bus';
+import { createCacheMiddleware } from './middleware';
+import { ResponseStore } from './store';
+import { watchWrites } from './write-watcher';
+
+/**
+ * An in-memory cache of public and API-token reads (REST `GET /api/*` and
+ * GraphQL queries) that is never stale: every write that can change an answer
+ * drops it, on every process, before the write is acknowledged. Answers carry a
+ * strong ETag (304 on If-None-Match), a configurable Cache-Control, `Cache-Tag`
+ * naming the content types and documents they hold, and `X-Cache: HIT | MISS |
+ * BYPASS`.
+ *
+ * RESPONSE_CACHE=false or STOCK_STRAPI=true turns it off; RESPONSE_CACHE_MAX_MB
+ * bounds its memory (LRU); CACHE_CONTROL sets what public answers tell browsers
+ * and CDNs.
+ */
+
+const DEFAULT_PUBLIC_CACHE_CONTROL = 'public, max-age=0, must-revalidate';
+
+let bus: InvalidationBus | undefined;
+
+/** In `register`: the middleware goes first in the chain, and writes are watched from the start. */
+export function registerResponseCache(strapi: Core.Strapi): void {
+  if (!isResponseCacheEnabled()) return;
+  const store = new ResponseStore(readPositiveInteger('RESPONSE_CACHE_MAX_MB', 64) * 1024 * 1024);
+  const dependencies = new DependencyMap(strapi);
+  const connection = strapi.config.get('database.connection.connection') as { connectionString: string; ssl: unknown };
+  bus = new InvalidationBus({
+    connection: { connectionString: connection.connectionString, ssl: connection.ssl as false },
+    onInvalidate: (tags) => store.invalidate(tags),
+    log: strapi.log,
+  });
+  watchWrites(strapi, store, bus, dependencies);
+  strapi.server.use(
+    createCacheMiddleware({
+      strapi,
+      store,
+      bus,
+      dependencies,
+      graphqlReads: new GraphqlReads(strapi, dependencies),
+      restPrefix: strapi.config.get<string>('api.rest.prefix', '/api'),
+      graphqlPath: strapi.config.get<string>('plugin::graphql.endpoint', '/graphql'),
+      publicCacheControl: process.env.CACHE_CONTROL?.trim() || DEFAULT_PUBLIC_CACHE_CONTROL,
+    }),
+  );
+}
+
+/** In `bootstrap`: joins the other processes' invalidation channel; hits are served once it is up. */
+export async function startResponseCache(): Promise<void> {
+  await bus?.start();
+}
+
+/** In `destroy`: confirms outstanding invalidations and leaves the channel. */
+export async function stopResponseCache(): Promise<void> {
+  await bus?.stop();
+  bus = undefined;
+}
