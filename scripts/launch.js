@@ -4,7 +4,7 @@
  * Runs the CMS with no setup: `node scripts/launch.js develop|start|seed`.
  *
  * - develop: Strapi's development server (admin build and watch).
- * - start:   production mode (NODE_ENV=production unless set).
+ * - start:   production mode (NODE_ENV=production unless set), one worker per core (scripts/serve.js).
  * - seed:    runs the idempotent seed once and exits.
  *
  * Outside production a `.env` with fresh random secrets is written when there
@@ -29,7 +29,7 @@ const STRAPI_STOP_TIMEOUT_MS = 20_000;
 /** @type {Record<string, string[]>} */
 const COMMANDS = {
   develop: [STRAPI_BIN, 'develop'],
-  start: [STRAPI_BIN, 'start'],
+  start: [path.join(__dirname, 'serve.js')],
   seed: [path.join(__dirname, 'seed.js')],
 };
 
