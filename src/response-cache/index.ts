@@ -3,7 +3,9 @@ import { isResponseCacheEnabled, readPositiveInteger } from '../performance-sett
 import { DependencyMap } from './dependencies';
 import { GraphqlReads } from './graphql-reads';
 import { InvalidationBus } from './invalidation-bus';
+import { installFastPath } from './fast-path';
 import { createCacheMiddleware } from './middleware';
+import { RawUrlAliases } from './request-keys';
 import { ResponseStore } from './store';
 import { watchWrites } from './write-watcher';
 
@@ -36,18 +38,17 @@ export function registerResponseCache(strapi: Core.Strapi): void {
     log: strapi.log,
   });
   watchWrites(strapi, store, bus, dependencies);
-  strapi.server.use(
-    createCacheMiddleware({
-      strapi,
-      store,
-      bus,
-      dependencies,
-      graphqlReads: new GraphqlReads(strapi, dependencies),
-      restPrefix: strapi.config.get<string>('api.rest.prefix', '/api'),
-      graphqlPath: strapi.config.get<string>('plugin::graphql.endpoint', '/graphql'),
-      publicCacheControl: process.env.CACHE_CONTROL?.trim() || DEFAULT_PUBLIC_CACHE_CONTROL,
-    }),
-  );
+
+  const shared = {
+    store,
+    bus,
+    aliases: new RawUrlAliases(),
+    restPrefix: strapi.config.get<string>('api.rest.prefix', '/api'),
+    graphqlPath: strapi.config.get<string>('plugin::graphql.endpoint', '/graphql'),
+    publicCacheControl: process.env.CACHE_CONTROL?.trim() || DEFAULT_PUBLIC_CACHE_CONTROL,
+  };
+  strapi.server.use(createCacheMiddleware({ ...shared, strapi, dependencies, graphqlReads: new GraphqlReads(strapi, dependencies) }));
+  installFastPath(strapi.server.httpServer, shared);
 }
 
 /** In `bootstrap`: joins the other processes' invalidation channel; hits are served once it is up. */

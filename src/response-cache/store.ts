@@ -5,13 +5,15 @@ import { LRUCache } from 'lru-cache';
 export interface CachedResponse {
   status: number;
   body: Buffer;
-  /** Response headers as Strapi set them (security, CORS, content type), minus per-request ones. */
+  /**
+   * The answer's headers: those Strapi's middlewares set (security, CORS, content
+   * type), minus per-exchange ones, plus ETag, Cache-Tag and Vary. Cache-Control
+   * and X-Cache depend on the caller and are added when answering.
+   */
   headers: Record<string, string>;
   etag: string;
   /** The content types (uids) the answer was read from. */
   tags: readonly string[];
-  /** `Cache-Tag` value: the content types and the documents in the answer. */
-  cacheTag: string;
   /** Versions of `tags` (and of everything) when the answer was stored; a newer version makes it stale. */
   tagVersions: readonly number[];
   allVersion: number;
