@@ -37,6 +37,16 @@ const UNDERSTOOD_KEYS = new Set(['select', 'where', 'orderBy', 'limit', 'offset'
  */
 const MAX_PARENTS_PER_STATEMENT = 1000;
 
+/**
+ * Most related rows one batched statement may bring back. Stock reads at most
+ * one page (100 rows) per parent; the batch reads every parent's rows and
+ * pages them in memory, which for a crowded inverse side (a person in
+ * thousands of articles) could be far more. The statement asks for one row
+ * over this bound; when it gets it, that batch is answered by the stock
+ * per-parent loads instead, so memory stays bounded and the answer is the same.
+ */
+const MAX_ROWS_PER_STATEMENT = 5000;
+
 const isPlainObject = (value: unknown): value is Record<string, unknown> => {
   if (value === null || typeof value !== 'object') return false;
   const proto = Object.getPrototypeOf(value);
@@ -75,6 +85,9 @@ const isOptionalInteger = (value: unknown, min: number): value is number | undef
 interface BatchPlan {
   loaderKey: string;
   parentId: ParentId;
+  /** The call as it came, for the stock fallback. */
+  entity: Record<string, unknown>;
+  params: Params;
   /** The query without its page: every parent's related rows, in the stock order. */
   unpaged: Params;
   offset: number;
@@ -84,7 +97,7 @@ interface BatchPlan {
 /**
  * Decides whether a `load` call can be answered from a batch, and how. Stock
  * `load(uid, parent, attribute, query)` runs the query (with its LIMIT and
- * OFFSET) for one parent. The batch runs the same query without LIMIT/OFFSET
+ * OFFSET) for one parent. The batch runs the same query without the page
  * for many parents at once, then cuts each parent's rows to the same page:
  * the rows of one parent come out in the same ORDER BY either way.
  */
@@ -106,39 +119,58 @@ function planBatch(scope: RelationScope, uid: string, entity: unknown, fields: u
   return {
     loaderKey: [uid, field.attributeName, key, offset ?? 0, limit ?? 'all'].join('\u0000'),
     parentId,
+    entity,
+    params,
     unpaged,
     offset: offset ?? 0,
     limit,
   };
 }
 
-/** One loader per relation, query and page, per request: one statement pair per level of a query. */
-const loadersByRequest = new WeakMap<object, Map<string, DataLoader<ParentId, unknown>>>();
+interface RelationBatch {
+  loader: DataLoader<ParentId, unknown>;
+  /** The parent rows as the resolvers passed them, for the stock fallback. */
+  parents: Map<ParentId, Record<string, unknown>>;
+}
 
-function loaderFor(strapi: Core.Strapi, scope: RelationScope, plan: BatchPlan): DataLoader<ParentId, unknown> {
-  let loaders = loadersByRequest.get(scope.request);
-  if (!loaders) {
-    loaders = new Map();
-    loadersByRequest.set(scope.request, loaders);
+/** One loader per relation, query and page, per request: one statement pair per level of a query. */
+const batchesByRequest = new WeakMap<object, Map<string, RelationBatch>>();
+
+function batchFor(strapi: Core.Strapi, stockLoad: Load, scope: RelationScope, plan: BatchPlan): RelationBatch {
+  let batches = batchesByRequest.get(scope.request);
+  if (!batches) {
+    batches = new Map();
+    batchesByRequest.set(scope.request, batches);
   }
-  const existing = loaders.get(plan.loaderKey);
+  const existing = batches.get(plan.loaderKey);
   if (existing) return existing;
 
   const { uid, attributeName } = scope.field;
-  const { unpaged, offset, limit } = plan;
+  const { unpaged, offset, limit, params } = plan;
   const page = (related: unknown): unknown =>
     Array.isArray(related) ? related.slice(offset, limit === undefined ? undefined : offset + limit) : related;
+  const parents = new Map<ParentId, Record<string, unknown>>();
 
   const loader = new DataLoader<ParentId, unknown>(
     async (parentIds) => {
       // The same query the stock `load` sends (a findOne of the parent with this
       // relation populated), for all parents at once: the parents' ids, then one
-      // join of the link table and the target table.
+      // join of the link table and the target table. A populate's limit applies
+      // to the whole join, which is what bounds the rows here.
       const rows = (await strapi.db.query(uid as never).findMany({
         select: ['id'],
         where: { id: { $in: [...parentIds] } },
-        populate: { [attributeName]: unpaged },
+        populate: { [attributeName]: { ...unpaged, limit: MAX_ROWS_PER_STATEMENT + 1 } },
       })) as Array<Record<string, unknown>>;
+
+      const relatedRows = rows.reduce((sum, row) => {
+        const related = row[attributeName];
+        return sum + (Array.isArray(related) ? related.length : related ? 1 : 0);
+      }, 0);
+      if (relatedRows > MAX_ROWS_PER_STATEMENT) {
+        return Promise.all(parentIds.map((id) => stockLoad(uid, parents.get(id), attributeName, params)));
+      }
+
       const relatedByParent = new Map(rows.map((row) => [row.id as ParentId, row[attributeName]]));
       // A parent that is gone by now gets null, as from stock `load`.
       return parentIds.map((id) => (relatedByParent.has(id) ? page(relatedByParent.get(id)) : null));
@@ -151,8 +183,9 @@ function loaderFor(strapi: Core.Strapi, scope: RelationScope, plan: BatchPlan): 
       maxBatchSize: MAX_PARENTS_PER_STATEMENT,
     },
   );
-  loaders.set(plan.loaderKey, loader);
-  return loader;
+  const batch = { loader, parents };
+  batches.set(plan.loaderKey, batch);
+  return batch;
 }
 
 /**
@@ -171,6 +204,8 @@ export function batchRelationLoads(strapi: Core.Strapi): void {
     const scope = relationScope.getStore();
     const plan = scope && planBatch(scope, uid, entity, fields, params);
     if (!scope || !plan) return stockLoad(uid, entity, fields, params);
-    return loaderFor(strapi, scope, plan).load(plan.parentId);
+    const batch = batchFor(strapi, stockLoad, scope, plan);
+    if (!batch.parents.has(plan.parentId)) batch.parents.set(plan.parentId, plan.entity);
+    return batch.loader.load(plan.parentId);
   };
 }

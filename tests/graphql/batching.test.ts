@@ -15,6 +15,8 @@ const SWITCHES = ['SQL_STATEMENT_HEADER', 'GRAPHQL_BATCHING', 'STOCK_STRAPI'] as
 const savedSwitches = Object.fromEntries(SWITCHES.map((name) => [name, process.env[name]]));
 
 const P = `batching-${Date.now()}`;
+/** More articles mention this person than a relation page holds by default (25). */
+const HUB = 19;
 const ARTICLES = 72;
 const PEOPLE = 20;
 const EVENTS = 15;
@@ -120,6 +122,8 @@ const operations = (): Record<string, Operation> => ({
       people(filters: { slug: { startsWith: $p } }, sort: "slug:asc", pagination: { limit: 100 }) {
         slug
         articles(sort: "slug:asc") { slug people(sort: "slug:asc") { slug } }
+        byLinkOrder: articles { slug }
+        all: articles(pagination: { limit: 100 }) { slug }
         events { slug participants { slug } }
       }
     }`,
@@ -233,9 +237,9 @@ async function createContent(strapi: Core.Strapi): Promise<void> {
       title: `Article ${pad(i)} ${P}`,
       slug: `${P}-article-${pad(i)}`,
       publishedDate: '2026-01-01',
-      body: [{ type: 'paragraph', children: [{ type: 'text', text: `Body ${i}` }] }],
+      body: [{ type: 'paragraph' as const, children: [{ type: 'text' as const, text: `Body ${i}` }] }],
       // Linked in an order that is not the target's id order, so the link order shows.
-      people: [...new Set([people[(i * 7) % PEOPLE], people[(i * 3 + 5) % PEOPLE], people[(i + 11) % PEOPLE]])],
+      people: [...new Set([people[(i * 7) % PEOPLE], people[(i * 3 + 5) % PEOPLE], people[(i + 11) % PEOPLE], people[HUB]])],
       events: [...new Set([events[(i * 4 + 3) % EVENTS], events[i % EVENTS]])],
     };
     const draftOnly = i % 6 === 0;
@@ -322,6 +326,10 @@ describe('GraphQL relation batching', () => {
     expect(drafts.data.articles).toHaveLength(ARTICLES);
     expect(bodyOf(stock, 'publication filter inherited by nested articles')).not.toHaveProperty('errors');
     expect(personDocumentId).not.toBe('');
+    const people = (bodyOf(stock, 'the other sides: people with their articles and events') as { data: { people: Array<{ slug: string; articles: unknown[]; all: unknown[] }> } }).data.people;
+    const hub = people.find((person) => person.slug === `${P}-person-${pad(HUB)}`);
+    expect(hub?.articles).toHaveLength(25);
+    expect(hub?.all.length).toBeGreaterThan(25);
   });
 
   it.each(Object.keys(operations()))('answers "%s" exactly as stock Strapi does', (name) => {
