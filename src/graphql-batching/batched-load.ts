@@ -38,14 +38,15 @@ const UNDERSTOOD_KEYS = new Set(['select', 'where', 'orderBy', 'limit', 'offset'
 const MAX_PARENTS_PER_STATEMENT = 1000;
 
 /**
- * Most related rows one batched statement may bring back. Stock reads at most
- * one page (100 rows) per parent; the batch reads every parent's rows and
- * pages them in memory, which for a crowded inverse side (a person in
- * thousands of articles) could be far more. The statement asks for one row
- * over this bound; when it gets it, that batch is answered by the stock
- * per-parent loads instead, so memory stays bounded and the answer is the same.
+ * Most related rows one batched statement may bring back, unless
+ * GRAPHQL_BATCH_MAX_ROWS says otherwise. Stock reads at most one page (100
+ * rows) per parent; the batch reads every parent's rows and pages them in
+ * memory, which for a crowded inverse side (a person in thousands of
+ * articles) could be far more. The statement asks for one row over this
+ * bound; when it gets it, that batch is answered by the stock per-parent
+ * loads instead, so memory stays bounded and the answer is the same.
  */
-const MAX_ROWS_PER_STATEMENT = 5000;
+export const DEFAULT_MAX_ROWS_PER_STATEMENT = 5000;
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> => {
   if (value === null || typeof value !== 'object') return false;
@@ -136,7 +137,13 @@ interface RelationBatch {
 /** One loader per relation, query and page, per request: one statement pair per level of a query. */
 const batchesByRequest = new WeakMap<object, Map<string, RelationBatch>>();
 
-function batchFor(strapi: Core.Strapi, stockLoad: Load, scope: RelationScope, plan: BatchPlan): RelationBatch {
+interface BatchContext {
+  strapi: Core.Strapi;
+  stockLoad: Load;
+  maxRows: number;
+}
+
+function batchFor({ strapi, stockLoad, maxRows }: BatchContext, scope: RelationScope, plan: BatchPlan): RelationBatch {
   let batches = batchesByRequest.get(scope.request);
   if (!batches) {
     batches = new Map();
@@ -160,14 +167,14 @@ function batchFor(strapi: Core.Strapi, stockLoad: Load, scope: RelationScope, pl
       const rows = (await strapi.db.query(uid as never).findMany({
         select: ['id'],
         where: { id: { $in: [...parentIds] } },
-        populate: { [attributeName]: { ...unpaged, limit: MAX_ROWS_PER_STATEMENT + 1 } },
+        populate: { [attributeName]: { ...unpaged, limit: maxRows + 1 } },
       })) as Array<Record<string, unknown>>;
 
       const relatedRows = rows.reduce((sum, row) => {
         const related = row[attributeName];
         return sum + (Array.isArray(related) ? related.length : related ? 1 : 0);
       }, 0);
-      if (relatedRows > MAX_ROWS_PER_STATEMENT) {
+      if (relatedRows > maxRows) {
         return Promise.all(parentIds.map((id) => stockLoad(uid, parents.get(id), attributeName, params)));
       }
 
@@ -194,7 +201,7 @@ function batchFor(strapi: Core.Strapi, stockLoad: Load, scope: RelationScope, pl
  * the scope's own relation, with parameters this module understands, are
  * batched; every other caller of `load` gets the stock one.
  */
-export function batchRelationLoads(strapi: Core.Strapi): void {
+export function batchRelationLoads(strapi: Core.Strapi, { maxRows }: { maxRows: number }): void {
   // Typed locally: the database package types `load`'s populate narrowly, and
   // the call is passed through untouched.
   const entityManager = strapi.db.entityManager as unknown as { load: Load };
@@ -204,7 +211,7 @@ export function batchRelationLoads(strapi: Core.Strapi): void {
     const scope = relationScope.getStore();
     const plan = scope && planBatch(scope, uid, entity, fields, params);
     if (!scope || !plan) return stockLoad(uid, entity, fields, params);
-    const batch = batchFor(strapi, stockLoad, scope, plan);
+    const batch = batchFor({ strapi, stockLoad, maxRows }, scope, plan);
     if (!batch.parents.has(plan.parentId)) batch.parents.set(plan.parentId, plan.entity);
     return batch.loader.load(plan.parentId);
   };

@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
-import { isGraphqlBatchingEnabled } from '../performance-settings';
-import { batchRelationLoads, runInRelationScope } from './batched-load';
+import { isGraphqlBatchingEnabled, readPositiveInteger } from '../performance-settings';
+import { batchRelationLoads, DEFAULT_MAX_ROWS_PER_STATEMENT, runInRelationScope } from './batched-load';
 import { listRelationFields } from './relation-fields';
 
 type Resolver = (root: unknown, args: unknown, ctx: unknown, info: { operation: { operation: string } }) => unknown;
@@ -29,7 +29,8 @@ type NexusNamespace = {
  * writes made in the same request, which a per-request cache could hide),
  * media, components, polymorphic relations, plugin content types, and any
  * `load` call whose query holds something other than plain where / orderBy /
- * select / limit / offset values (such as the raw SQL of `publicationFilter`).
+ * select / limit / offset values (such as the raw SQL of `publicationFilter`),
+ * and any batch of more than GRAPHQL_BATCH_MAX_ROWS related rows (5,000).
  *
  * Off when STOCK_STRAPI=true or GRAPHQL_BATCHING=false, read once at start:
  * then nothing here is installed and the plugin runs untouched.
@@ -37,7 +38,7 @@ type NexusNamespace = {
 export function registerGraphqlBatching(strapi: Core.Strapi): void {
   if (!isGraphqlBatchingEnabled()) return;
 
-  batchRelationLoads(strapi);
+  batchRelationLoads(strapi, { maxRows: readPositiveInteger('GRAPHQL_BATCH_MAX_ROWS', DEFAULT_MAX_ROWS_PER_STATEMENT) });
 
   strapi
     .plugin('graphql')

@@ -11,7 +11,7 @@ import { bootStrapi, createApiToken, stopStrapi, type TestApp } from '../helpers
  * expected answer: stock Strapi is the oracle.
  */
 
-const SWITCHES = ['SQL_STATEMENT_HEADER', 'GRAPHQL_BATCHING', 'STOCK_STRAPI'] as const;
+const SWITCHES = ['SQL_STATEMENT_HEADER', 'GRAPHQL_BATCHING', 'GRAPHQL_BATCH_MAX_ROWS', 'STOCK_STRAPI'] as const;
 const savedSwitches = Object.fromEntries(SWITCHES.map((name) => [name, process.env[name]]));
 
 const P = `batching-${Date.now()}`;
@@ -261,9 +261,11 @@ async function deleteContent(strapi: Core.Strapi): Promise<void> {
   for (const { uid, documentId } of created.reverse()) await strapi.documents(uid).delete({ documentId });
 }
 
-async function bootWith(batching: boolean): Promise<{ app: TestApp; token: string }> {
+async function bootWith(batching: boolean, maxRows?: number): Promise<{ app: TestApp; token: string }> {
   process.env.SQL_STATEMENT_HEADER = 'true';
   process.env.GRAPHQL_BATCHING = String(batching);
+  if (maxRows === undefined) delete process.env.GRAPHQL_BATCH_MAX_ROWS;
+  else process.env.GRAPHQL_BATCH_MAX_ROWS = String(maxRows);
   delete process.env.STOCK_STRAPI;
   const app = await bootStrapi();
   return { app, token: await createApiToken(app.strapi) };
@@ -276,17 +278,24 @@ interface Run {
   counts: { 10: number; 50: number };
 }
 
+const countStatements = async (app: TestApp, token: string) => ({
+  10: (await ask(app, S4(10), token)).statements,
+  50: (await ask(app, S4(50), token)).statements,
+});
+
 async function record(app: TestApp, token: string): Promise<Run> {
   const answers = await askAll(app, token);
   const granted: Record<string, Answer> = {};
   for (const [name, operation] of Object.entries(revokedOperations())) granted[name] = await ask(app, operation, token);
   const revoked = await askRevoked(app, token);
-  const counts = { 10: (await ask(app, S4(10), token)).statements, 50: (await ask(app, S4(50), token)).statements };
-  return { answers, revoked, granted, counts };
+  return { answers, revoked, granted, counts: await countStatements(app, token) };
 }
 
 let stock: Run;
 let batched: Run;
+/** Batching with a row bound so low that every batch of more than a few parents goes back to stock loads. */
+let bounded: Pick<Run, 'answers' | 'counts'>;
+const LOW_MAX_ROWS = 20;
 let batchedApp: TestApp | undefined;
 
 beforeAll(async () => {
@@ -296,6 +305,12 @@ beforeAll(async () => {
     stock = await record(first.app, first.token);
   } finally {
     await stopStrapi(first.app);
+  }
+  const low = await bootWith(true, LOW_MAX_ROWS);
+  try {
+    bounded = { answers: await askAll(low.app, low.token), counts: await countStatements(low.app, low.token) };
+  } finally {
+    await stopStrapi(low.app);
   }
   const second = await bootWith(true);
   batchedApp = second.app;
@@ -350,6 +365,20 @@ describe('GraphQL relation batching', () => {
     expect(batched.counts[10]).toBeGreaterThan(0);
     expect(batched.counts[50]).toBe(batched.counts[10]);
     expect(batched.counts[50]).toBeLessThan(stock.counts[50]);
+  });
+
+  it.each(Object.keys(operations()))(
+    `answers "%s" as stock does when batches over ${LOW_MAX_ROWS} rows go back to per-parent loads`,
+    (name) => {
+      expect(bounded.answers[name].status).toBe(stock.answers[name].status);
+      expect(bounded.answers[name].body).toEqual(stock.answers[name].body);
+    },
+  );
+
+  it('goes back to per-parent loads for batches over the row bound (GRAPHQL_BATCH_MAX_ROWS)', () => {
+    // 50 articles of 4 people each are 200 rows: over the bound, so that level costs a statement per article.
+    expect(bounded.counts[50]).toBeGreaterThan(bounded.counts[10]);
+    expect(bounded.counts[50]).toBeGreaterThan(batched.counts[50]);
   });
 
   it('is off when GRAPHQL_BATCHING=false: stock sends more statements for more articles', () => {
