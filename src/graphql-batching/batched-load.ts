@@ -33,7 +33,7 @@ const UNDERSTOOD_KEYS = new Set(['select', 'where', 'orderBy', 'limit', 'offset'
 /**
  * Largest number of parents in one statement. It keeps the bound parameters
  * far below PostgreSQL's 65,535; a level with more parents than this (only
- * reachable through nested pages of 100) takes one more statement per 1,000.
+ * reachable through nested pages of 100) takes another pair per 1,000 parents.
  */
 const MAX_PARENTS_PER_STATEMENT = 1000;
 
