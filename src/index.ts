@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { createDevAdmin } from './dev-admin';
 import { registerDraftAccess } from './draft-access';
 import { registerGraphqlExtensions } from './graphql';
+import { registerGraphqlBatching } from './graphql-batching';
 import { grantPublicRead } from './permissions/grant-public-read';
 import { seedDatabase } from './seed';
 import { runStartupChecks } from './startup-checks';
@@ -18,6 +19,7 @@ export default {
     registerResponseCache(strapi);
     registerDraftAccess(strapi);
     registerGraphqlExtensions(strapi);
+    registerGraphqlBatching(strapi);
   },
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {

@@ -1,0 +1,67 @@
+import type { Core } from '@strapi/strapi';
+import { isGraphqlBatchingEnabled, readPositiveInteger } from '../performance-settings';
+import { batchRelationLoads, DEFAULT_MAX_ROWS_PER_STATEMENT, runInRelationScope } from './batched-load';
+import { listRelationFields } from './relation-fields';
+
+type Resolver = (root: unknown, args: unknown, ctx: unknown, info: { operation: { operation: string } }) => unknown;
+
+/** The part of nexus's plugin API used here (the GraphQL plugin hands nexus to extensions). */
+type NexusNamespace = {
+  plugin: (config: {
+    name: string;
+    onCreateFieldResolver: (config: {
+      parentTypeConfig: { name: string };
+      fieldConfig: { name: string };
+    }) => ((...call: [...Parameters<Resolver>, next: Resolver]) => unknown) | undefined;
+  }) => unknown;
+};
+
+/**
+ * GraphQL relation fields without N+1. The plugin resolves a relation field
+ * once per parent, and each call loads that parent's related rows with its
+ * own SQL statements. Here every relation field between api:: content types
+ * keeps the plugin's resolver, with its permission check, argument
+ * validation and sanitization, draft/published status and output shape, and
+ * only its one database call, `load`, is collected per request into a batch
+ * for all parents of the same field, arguments and page (see batched-load.ts).
+ *
+ * Left to the stock path, unbatched: mutations (their results can follow
+ * writes made in the same request, which a per-request cache could hide),
+ * media, components, polymorphic relations, plugin content types, and any
+ * `load` call whose query holds something other than plain where / orderBy /
+ * select / limit / offset values (such as the raw SQL of `publicationFilter`),
+ * and any batch of more than GRAPHQL_BATCH_MAX_ROWS related rows (5,000).
+ *
+ * Off when STOCK_STRAPI=true or GRAPHQL_BATCHING=false, read once at start:
+ * then nothing here is installed and the plugin runs untouched.
+ */
+export function registerGraphqlBatching(strapi: Core.Strapi): void {
+  if (!isGraphqlBatchingEnabled()) return;
+
+  batchRelationLoads(strapi, { maxRows: readPositiveInteger('GRAPHQL_BATCH_MAX_ROWS', DEFAULT_MAX_ROWS_PER_STATEMENT) });
+
+  strapi
+    .plugin('graphql')
+    .service('extension')
+    .use(({ nexus }: { nexus: NexusNamespace }) => {
+      // Built with the schema, when every content type is loaded.
+      const relationFields = listRelationFields(strapi);
+      return {
+        plugins: [
+          nexus.plugin({
+            name: 'RelationBatching',
+            onCreateFieldResolver({ parentTypeConfig, fieldConfig }) {
+              const field = relationFields.get(`${parentTypeConfig.name}.${fieldConfig.name}`);
+              if (!field) return undefined;
+              return (root, args, ctx, info, next) => {
+                if (info.operation.operation !== 'query' || ctx === null || typeof ctx !== 'object') {
+                  return next(root, args, ctx, info);
+                }
+                return runInRelationScope({ request: ctx, field }, () => next(root, args, ctx, info));
+              };
+            },
+          }),
+        ],
+      };
+    });
+}
