@@ -1,8 +1,11 @@
 import type { Core } from '@strapi/strapi';
+import { applyAdminLayouts } from './admin-layout';
+import { registerContentValidation } from './content-validation';
 import { createDevAdmin } from './dev-admin';
 import { registerDraftAccess } from './draft-access';
 import { registerGraphqlExtensions } from './graphql';
 import { grantPublicRead } from './permissions/grant-public-read';
+import { registerReaderPages } from './reader';
 import { seedDatabase } from './seed';
 import { runStartupChecks } from './startup-checks';
 
@@ -14,11 +17,14 @@ export default {
     runStartupChecks();
     registerDraftAccess(strapi);
     registerGraphqlExtensions(strapi);
+    registerContentValidation(strapi);
+    registerReaderPages(strapi);
   },
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
     await grantPublicRead(strapi);
     await createDevAdmin(strapi);
+    await applyAdminLayouts(strapi);
     if (seedOnBootstrap()) await seedDatabase(strapi);
   },
 };
