@@ -23,7 +23,7 @@ interface ConfigurationUtils {
  */
 function loadConfigurationUtils(): ConfigurationUtils {
   const root = path.dirname(require.resolve('@strapi/content-manager/package.json'));
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS file outside the package's exports
+  // A plain CommonJS file without types: the cast states the two functions' shapes as used here.
   return require(path.join(root, 'dist', 'server', 'services', 'utils', 'configuration', 'index.js')) as ConfigurationUtils;
 }
 
@@ -36,6 +36,7 @@ interface ContentTypesService {
 /** The content manager's configuration of one content type: read, write, and Strapi's defaults for it. */
 export function contentManagerConfiguration(strapi: Core.Strapi, uid: string) {
   const utils = loadConfigurationUtils();
+  // Strapi types plugin services loosely; the cast names the three methods used here.
   const service = strapi.plugin('content-manager').service('content-types') as unknown as ContentTypesService;
   const model = service.findContentType(uid);
   if (!model) throw new Error(`Admin layout: the content manager does not know ${uid}`);

@@ -69,6 +69,7 @@ async function applyLayout(strapi: Core.Strapi, spec: LayoutSpec, reset: boolean
   // Normalised by Strapi's sync, so the next start-up's sync leaves it exactly as written.
   const desired = await cm.sync(desiredConfiguration(spec, strapiDefault));
   const current = await cm.read();
+  // The core store returns untyped JSON; only applyLayout writes this key, always as an AppliedRecord.
   const record = (await store.get({ key: spec.uid })) as AppliedRecord | null;
 
   const currentPrint = fingerprint(current);

@@ -13,6 +13,7 @@ export function registerContentValidation(strapi: Core.Strapi): void {
   strapi.documents.use(async (context, next) => {
     if (!CONTENT_TYPES.has(context.uid)) return next();
     if (checksEventDates(context.uid, context.action)) {
+      // Middleware params are typed for every action at once; create and update carry documentId and data.
       await checkEventDates(strapi, context.action, context.params as Parameters<typeof checkEventDates>[2]);
     }
     try {

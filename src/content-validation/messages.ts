@@ -42,6 +42,7 @@ function explain(strapi: Core.Strapi, uid: string, error: FieldError): string {
 function fieldErrorsOf(error: unknown): FieldError[] | null {
   if (!(error instanceof errors.ValidationError)) return null;
   const list = (error.details as { errors?: unknown } | undefined)?.errors;
+  // Strapi's ValidationErrors from the entity validator carry { path, message, name, value } entries.
   return Array.isArray(list) ? (list as FieldError[]) : null;
 }
 

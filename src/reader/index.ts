@@ -45,6 +45,7 @@ export function registerReaderPages(strapi: Core.Strapi): void {
       populate: POPULATE(),
     });
     if (!article) return sendHtml(ctx, 404, renderNotFoundPage());
+    // The Document Service's result type is generic over fields; ReaderArticle names the ones selected above.
     return sendHtml(ctx, 200, renderArticlePage(article as ReaderArticle, { draft: status === 'draft' }));
   };
 
