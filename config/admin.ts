@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { previewUrl } from '../src/reader/preview-url';
 
 export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Admin => ({
   auth: {
@@ -14,6 +15,14 @@ export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Admin => 
   },
   secrets: {
     encryptionKey: env('ENCRYPTION_KEY', ''),
+  },
+  // The Preview button opens this backend's reader page (src/reader) in the admin, same origin.
+  preview: {
+    enabled: true,
+    config: {
+      allowedOrigins: ["'self'"],
+      handler: previewUrl,
+    },
   },
   flags: {
     nps: false,

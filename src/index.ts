@@ -1,9 +1,12 @@
 import type { Core } from '@strapi/strapi';
+import { applyAdminLayouts } from './admin-layout';
+import { registerContentValidation } from './content-validation';
 import { createDevAdmin } from './dev-admin';
 import { registerDraftAccess } from './draft-access';
 import { registerGraphqlExtensions } from './graphql';
 import { registerGraphqlBatching } from './graphql-batching';
 import { grantPublicRead } from './permissions/grant-public-read';
+import { registerReaderPages } from './reader';
 import { seedDatabase } from './seed';
 import { runStartupChecks } from './startup-checks';
 import { registerStatementCounter } from './sql-statements';
@@ -20,12 +23,15 @@ export default {
     registerDraftAccess(strapi);
     registerGraphqlExtensions(strapi);
     registerGraphqlBatching(strapi);
+    registerContentValidation(strapi);
+    registerReaderPages(strapi);
   },
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
     await startResponseCache();
     await grantPublicRead(strapi);
     await createDevAdmin(strapi);
+    await applyAdminLayouts(strapi);
     if (seedOnBootstrap()) await seedDatabase(strapi);
   },
 

@@ -10,6 +10,7 @@ export const SECRET_NAMES = [
   'TRANSFER_TOKEN_SALT',
   'ENCRYPTION_KEY',
   'JWT_SECRET',
+  'PREVIEW_SECRET',
 ] as const;
 
 /**

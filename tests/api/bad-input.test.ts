@@ -86,7 +86,10 @@ describe('bad REST bodies get a 4xx, and nothing is written', () => {
 
   it('a slug that is taken', async () => {
     const response = await post('people').send({ data: { name: 'Another Putin', slug: 'vladimir-putin' } }).expect(400);
-    expect(response.body.error.details.errors[0]).toMatchObject({ path: ['slug'], message: 'This attribute must be unique' });
+    expect(response.body.error.details.errors[0]).toMatchObject({
+      path: ['slug'],
+      message: 'Slug "vladimir-putin" is already used by another person: choose a different slug.',
+    });
   });
 
   it('a malformed date and an unknown precision', async () => {
@@ -134,7 +137,7 @@ describe('bad GraphQL gets a 400 naming the problem', () => {
   it('a mutation with a bad input changes nothing', async () => {
     const before = await counts();
     const result = await graphql(suite.app, 'mutation { createPerson(data: { name: "Twin", slug: "vladimir-putin" }) { documentId } }', {}, suite.token);
-    expect(result.errors?.[0].message).toBe('This attribute must be unique');
+    expect(result.errors?.[0].message).toBe('Slug "vladimir-putin" is already used by another person: choose a different slug.');
     expect(result.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     expect(await counts()).toEqual(before);
   });

@@ -1,0 +1,69 @@
+import type { Core } from '@strapi/strapi';
+import { renderArticlePage, renderForbiddenPage, renderNotFoundPage, type ReaderArticle } from './article-page';
+import { isPreviewSecret } from './preview-secret';
+import { ARTICLE_UID } from './preview-url';
+
+type Context = Parameters<Core.MiddlewareHandler>[0];
+
+const POPULATE = () => ({
+  people: { fields: ['name', 'role'] as Array<'name' | 'role'>, sort: 'name:asc' as const },
+  events: { fields: ['title', 'startDate', 'endDate', 'datePrecision', 'location'] as Array<'title' | 'startDate' | 'endDate' | 'datePrecision' | 'location'> },
+});
+const FIELDS = ['title', 'dateline', 'publishedDate', 'source', 'summary', 'body'] as const;
+
+function sendHtml(ctx: Context, status: number, html: string) {
+  ctx.status = status;
+  ctx.type = 'text/html; charset=utf-8';
+  ctx.body = html;
+}
+
+/** Which version a preview link asks for: the draft unless it says published. */
+const statusOf = (value: unknown): 'draft' | 'published' => (value === 'published' ? 'published' : 'draft');
+
+/**
+ * Reader pages served by this backend, outside the JSON APIs (no /api prefix, no API token):
+ *
+ * - `/preview/articles/:documentId?status=draft&secret=…` — the admin's Preview; any version, but
+ *   only with PREVIEW_SECRET. Not cached, and the secret is not sent on as a referrer.
+ * - `/read/articles/:slug` — the published article, for anyone.
+ *
+ * They are plain routes on Strapi's root router (not content-API routes), so the content API's
+ * draft rule (src/draft-access) does not apply and the secret is the only gate to drafts.
+ */
+export function registerReaderPages(strapi: Core.Strapi): void {
+  const articles = () => strapi.documents(ARTICLE_UID);
+
+  const preview = async (ctx: Context) => {
+    ctx.set('Cache-Control', 'no-store');
+    ctx.set('Referrer-Policy', 'no-referrer');
+    if (!isPreviewSecret(ctx.query.secret)) return sendHtml(ctx, 403, renderForbiddenPage());
+    const status = statusOf(ctx.query.status);
+    const article = await articles().findOne({
+      documentId: String(ctx.params.documentId),
+      status,
+      fields: [...FIELDS],
+      populate: POPULATE(),
+    });
+    if (!article) return sendHtml(ctx, 404, renderNotFoundPage());
+    // The Document Service's result type is generic over fields; ReaderArticle names the ones selected above.
+    return sendHtml(ctx, 200, renderArticlePage(article as ReaderArticle, { draft: status === 'draft' }));
+  };
+
+  const read = async (ctx: Context) => {
+    const article = await articles().findFirst({
+      filters: { slug: { $eq: String(ctx.params.slug) } },
+      status: 'published',
+      fields: [...FIELDS],
+      populate: POPULATE(),
+    });
+    if (!article) return sendHtml(ctx, 404, renderNotFoundPage());
+    // As for the APIs' public answers: caches may keep the page but must revalidate it, so an edit shows at once.
+    ctx.set('Cache-Control', process.env.CACHE_CONTROL?.trim() || 'public, max-age=0, must-revalidate');
+    return sendHtml(ctx, 200, renderArticlePage(article as ReaderArticle, { draft: false }));
+  };
+
+  strapi.server.routes([
+    { method: 'GET', path: '/preview/articles/:documentId', handler: preview, config: { auth: false } },
+    { method: 'GET', path: '/read/articles/:slug', handler: read, config: { auth: false } },
+  ]);
+}
