@@ -116,6 +116,11 @@ async function primary(count) {
   };
   process.on('SIGINT', () => stopAll('SIGINT'));
   process.on('SIGTERM', () => stopAll('SIGTERM'));
+  let listening = 0;
+  cluster.on('listening', () => {
+    listening += 1;
+    if (listening === count) say(`all ${count} workers are listening`);
+  });
   for (let index = 0; index < count; index += 1) start();
 }
 
