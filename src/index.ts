@@ -3,6 +3,7 @@ import { createDevAdmin } from './dev-admin';
 import { registerDraftAccess } from './draft-access';
 import { registerGraphqlExtensions } from './graphql';
 import { grantPublicRead } from './permissions/grant-public-read';
+import { registerReadIndexes } from './read-indexes';
 import { seedDatabase } from './seed';
 import { runStartupChecks } from './startup-checks';
 import { registerStatementCounter } from './sql-statements';
@@ -14,6 +15,7 @@ export default {
   register({ strapi }: { strapi: Core.Strapi }) {
     runStartupChecks();
     registerStatementCounter(strapi);
+    registerReadIndexes(strapi);
     registerDraftAccess(strapi);
     registerGraphqlExtensions(strapi);
   },
