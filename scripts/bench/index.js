@@ -230,6 +230,37 @@ async function waitForQuietDatabase(db, quietMs = 500, timeoutMs = 60_000) {
   throw new Error(`the database was still busy ${timeoutMs / 1000} s after a run`);
 }
 
+/**
+ * Creates the database of an external server's URL when it does not exist
+ * yet (so `postgres://postgres@127.0.0.1:5432/bench_1` just works).
+ * @param {string} url
+ */
+async function ensureExternalDatabase(url) {
+  const probe = new Client({ connectionString: url });
+  try {
+    await probe.connect();
+    await probe.end();
+    return false;
+  } catch (error) {
+    await probe.end().catch(() => undefined);
+    if (/** @type {{ code?: string }} */ (error).code !== '3D000') throw error;
+  }
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.replace(/^\//, ''));
+  target.pathname = '/postgres';
+  const admin = new Client({ connectionString: target.toString() });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(name)}`);
+  } finally {
+    await admin.end();
+  }
+  return true;
+}
+
+/** @param {number | null} value */
+const ms = (value) => (value === null ? '— ms' : `${value.toFixed(1)} ms`);
+
 /** @param {Headers} headers */
 const statementsOf = (headers) => {
   const value = headers.get('x-sql-statements');
@@ -269,7 +300,8 @@ async function main() {
     databaseUrl = server.url;
     say(`embedded PostgreSQL on port ${server.port} (data in ${dataDir})`);
   } else {
-    say(`using the database at ${databaseUrl.replace(/:[^:@/]+@/, ':****@')}`);
+    const created = await ensureExternalDatabase(databaseUrl);
+    say(`using the database at ${databaseUrl.replace(/:[^:@/]+@/, ':****@')}${created ? ' (created it)' : ''}`);
   }
 
   const secrets = randomSecrets();
@@ -410,9 +442,10 @@ async function main() {
       figures[scenario.id][target] = { rps: measured.rps, p50: measured.p50, p99: measured.p99, statements };
       runs.push({ scenario: scenario.id, target, ...measured, statements, cache: cacheHeader });
       say(
-        `${scenario.id} ${target.padEnd(7)} ${measured.rps.toFixed(1).padStart(8)} req/s  p50 ${measured.p50.toFixed(1)} ms  ` +
-          `p99 ${measured.p99.toFixed(1)} ms  SQL/req ${statements ?? '—'}${cacheHeader ? `  X-Cache ${cacheHeader}` : ''}` +
-          `${measured.errors ? `  ERRORS ${measured.errors}` : ''}`,
+        `${scenario.id} ${target.padEnd(7)} ${measured.rps.toFixed(1).padStart(8)} req/s  p50 ${ms(measured.p50)}  ` +
+          `p99 ${ms(measured.p99)}  SQL/req ${statements ?? '—'}${cacheHeader ? `  X-Cache ${cacheHeader}` : ''}` +
+          `${measured.errors ? `  ERRORS ${measured.errors}` : ''}` +
+          `${measured.requests === 0 ? '  (no response within the run: try a longer --duration)' : ''}`,
       );
     }
   }
@@ -448,7 +481,7 @@ async function main() {
       mixed[mode] = measured;
       runs.push({ scenario: 'S5', target: mode, ...measured });
       say(
-        `S5 ${mode.padEnd(7)} ${measured.rps.toFixed(1).padStart(8)} req/s  p50 ${measured.p50.toFixed(1)} ms  p99 ${measured.p99.toFixed(1)} ms  ` +
+        `S5 ${mode.padEnd(7)} ${measured.rps.toFixed(1).padStart(8)} req/s  p50 ${ms(measured.p50)}  p99 ${ms(measured.p99)}  ` +
           `writes ${measured.writes}  stale reads ${measured.staleReads}  errors ${measured.errors}`,
       );
       for (const example of measured.examples) say(`  stale: ${example}`);

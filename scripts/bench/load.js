@@ -9,15 +9,20 @@ const autocannon = require('autocannon');
 const { oneBySlugPath, PAGE_SIZE } = require('./scenarios');
 
 /**
- * @typedef {{ rps: number, p50: number, p99: number, errors: number, requests: number }} Measured
+ * @typedef {{ rps: number, p50: number | null, p99: number | null, errors: number, requests: number }} Measured
  */
 
-/** @param {autocannon.Result} result @returns {Measured} */
+/**
+ * Latencies are null when no response arrived within the run (a request
+ * slower than --duration): autocannon reports 0 ms then.
+ * @param {autocannon.Result} result @returns {Measured}
+ */
 function summarise(result) {
+  const answered = result.requests.total > 0;
   return {
     rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
+    p50: answered ? result.latency.p50 : null,
+    p99: answered ? result.latency.p99 : null,
     errors: result.errors + result.timeouts + result.non2xx,
     requests: result.requests.total,
   };

@@ -4,7 +4,7 @@
  */
 
 /**
- * @typedef {{ rps: number, p50: number, p99: number, statements: number | null }} Figures
+ * @typedef {{ rps: number, p50: number | null, p99: number | null, statements: number | null }} Figures
  * @typedef {Record<string, Partial<Record<'stock' | 'cold' | 'warm' | 'raw' | 'ceiling', Figures>>>} ScenarioFigures
  */
 
@@ -74,8 +74,8 @@ function resultJson(articles, scenarios, staleReads, errors) {
       if (!figures) continue;
       shaped[id][target] = {
         rps: round(figures.rps),
-        p50: round(figures.p50, 2),
-        p99: round(figures.p99, 2),
+        p50: figures.p50 === null ? null : round(figures.p50, 2),
+        p99: figures.p99 === null ? null : round(figures.p99, 2),
         statements: figures.statements === null ? null : round(figures.statements, 2),
       };
     }

@@ -55,4 +55,3 @@ describe('read indexes', () => {
     expect(plans.slug).toContain('articles_slug_idx');
   });
 });
-});
