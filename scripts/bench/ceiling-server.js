@@ -33,7 +33,7 @@ if (cluster.isPrimary && workers > 1) {
     const body = Buffer.from(entry.body, 'base64');
     responses.set(`${entry.method} ${entry.path}`, {
       body,
-      headers: { 'Content-Type': entry.contentType, 'Content-Length': body.length },
+      headers: { 'Content-Type': entry.contentType, 'Content-Length': body.length, 'X-SQL-Statements': 0 },
     });
   }
 

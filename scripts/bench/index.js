@@ -31,13 +31,15 @@ const { readScenarios } = require('./scenarios');
 const { startStrapi, startBaseline, targetMemory } = require('./targets');
 const { drive, driveMixed } = require('./load');
 const { formatTable, resultJson } = require('./report');
-const { startProcess, cleanUp, onCleanup, cleanUpOnSignals } = require('./processes');
+const { startProcess, cleanUp, onCleanup, cleanUpOnSignals, isStopping } = require('./processes');
 
 const APP_ROOT = path.resolve(__dirname, '..', '..');
 const STRAPI_BIN = path.join(path.dirname(require.resolve('@strapi/strapi/package.json')), 'bin', 'strapi.js');
 const ALL_TARGETS = /** @type {const} */ (['stock', 'cold', 'warm', 'raw', 'ceiling']);
 const STRAPI_MODES = /** @type {const} */ (['stock', 'cold', 'warm']);
 const ALL_SCENARIOS = ['S1', 'S2', 'S3', 'S4', 'S5'];
+/** Connections the embedded server allows (PostgreSQL's default is 100). */
+const MAX_CONNECTIONS = 300;
 
 /** @typedef {typeof ALL_TARGETS[number]} Target */
 
@@ -291,17 +293,41 @@ async function main() {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'news-cms-bench-pg-'));
     // PostgreSQL runs as its own user when we are root: it must be able to enter the folder.
     fs.chmodSync(dataDir, 0o755);
-    const server = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'cluster'), database: 'bench' });
+    // Clean-ups run newest first: the server registered below is stopped before its folder goes.
     onCleanup(async () => {
-      await server.stop();
       if (options.keepDatabase) say(`kept the embedded database in ${dataDir}`);
       else fs.rmSync(dataDir, { recursive: true, force: true });
     });
+    const cluster = path.join(dataDir, 'cluster');
+    // Three CMS instances (each with its workers' pools), the raw server and the harness can need
+    // more than PostgreSQL's default 100 connections: raise the limit, then restart to apply it.
+    const first = await startEmbeddedPostgres({ dataDir: cluster, database: 'bench' });
+    try {
+      const settings = new Client({ connectionString: first.url });
+      await settings.connect();
+      await settings.query(`ALTER SYSTEM SET max_connections = ${MAX_CONNECTIONS}`);
+      await settings.end();
+    } finally {
+      await first.stop();
+    }
+    const server = await startEmbeddedPostgres({ dataDir: cluster, database: 'bench' });
+    if (isStopping()) {
+      await server.stop();
+      throw new Error('stopped while the database was starting');
+    }
+    onCleanup(() => server.stop());
     databaseUrl = server.url;
     say(`embedded PostgreSQL on port ${server.port} (data in ${dataDir})`);
   } else {
     const created = await ensureExternalDatabase(databaseUrl);
     say(`using the database at ${databaseUrl.replace(/:[^:@/]+@/, ':****@')}${created ? ' (created it)' : ''}`);
+    const probe = new Client({ connectionString: databaseUrl });
+    await probe.connect();
+    const { rows } = await probe.query('SHOW max_connections');
+    await probe.end();
+    if (Number(rows[0].max_connections) < MAX_CONNECTIONS) {
+      say(`  note: its max_connections is ${rows[0].max_connections}; with several workers per mode the run may need up to ${MAX_CONNECTIONS}`);
+    }
   }
 
   const secrets = randomSecrets();

@@ -103,6 +103,8 @@ function commandLine(pid) {
 /** @type {Set<Managed>} */
 const running = new Set();
 
+let cleaning = /** @type {Promise<void> | null} */ (null);
+
 /**
  * Starts a process in its own process group (so a terminal's Ctrl-C reaches
  * only the harness, which then stops everything in order) and registers it.
@@ -114,6 +116,8 @@ const running = new Set();
  * @returns {Managed}
  */
 function startProcess(name, command, args, options) {
+  // Once clean-up has begun nothing new may start: it would outlive the harness.
+  if (cleaning) throw new Error(`not starting ${name}: the benchmark is stopping`);
   const logFd = fs.openSync(options.logFile, 'a');
   const stdio = /** @type {import('node:child_process').StdioOptions} */ (
     options.ipc ? ['ignore', logFd, logFd, 'ipc'] : ['ignore', logFd, logFd]
@@ -193,8 +197,6 @@ function onCleanup(cleanup) {
   cleanups.push(cleanup);
 }
 
-let cleaning = /** @type {Promise<void> | null} */ (null);
-
 /** Stops every process, then runs the registered clean-ups in reverse order. Safe to call twice. */
 function cleanUp() {
   cleaning ??= (async () => {
@@ -226,7 +228,11 @@ function cleanUpOnSignals(say) {
   }
 }
 
+/** True once clean-up has begun (a signal or the end of the run). */
+const isStopping = () => cleaning !== null;
+
 module.exports = {
+  isStopping,
   startProcess,
   stopAll,
   cleanUp,
