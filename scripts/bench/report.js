@@ -70,7 +70,8 @@ function resultJson(articles, scenarios, staleReads, errors) {
   const shaped = {};
   for (const [id, targets] of Object.entries(scenarios)) {
     shaped[id] = {};
-    for (const [target, figures] of Object.entries(targets)) {
+    for (const target of /** @type {const} */ (['stock', 'cold', 'warm', 'raw', 'ceiling'])) {
+      const figures = targets[target];
       if (!figures) continue;
       shaped[id][target] = {
         rps: round(figures.rps),

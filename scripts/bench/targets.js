@@ -19,8 +19,10 @@ const MODE_VARIABLES = ['STOCK_STRAPI', 'RESPONSE_CACHE', 'GRAPHQL_BATCHING', 'S
  * @typedef {{ name: string, port: number, url: string, pid: number, launcher: boolean, managed: import('./processes').Managed, logFile: string }} Running
  */
 
-/** What each mode sets, on top of the defaults (everything on). */
-/** @type {Record<Mode, Record<string, string>>} */
+/**
+ * What each mode sets, on top of the defaults (everything on).
+ * @type {Record<Mode, Record<string, string>>}
+ */
 const MODE_ENV = {
   stock: { STOCK_STRAPI: 'true' },
   cold: { RESPONSE_CACHE: 'false' },
