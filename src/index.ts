@@ -7,6 +7,7 @@ import { registerGraphqlExtensions } from './graphql';
 import { registerGraphqlBatching } from './graphql-batching';
 import { grantPublicRead } from './permissions/grant-public-read';
 import { registerReaderPages } from './reader';
+import { registerReadIndexes } from './read-indexes';
 import { seedDatabase } from './seed';
 import { runStartupChecks } from './startup-checks';
 import { registerStatementCounter } from './sql-statements';
@@ -20,6 +21,7 @@ export default {
     runStartupChecks();
     registerStatementCounter(strapi);
     registerResponseCache(strapi);
+    registerReadIndexes(strapi);
     registerDraftAccess(strapi);
     registerGraphqlExtensions(strapi);
     registerGraphqlBatching(strapi);

@@ -1,0 +1,570 @@
+#!/usr/bin/env node
+// @ts-check
+/**
+ * `npm run bench`: one command, one run, on a fresh database.
+ *
+ *  1. build the app (production) unless --skip-build finds a build;
+ *  2. start Strapi once to create the schema, stop it, bulk-load N synthetic
+ *     articles straight into its tables (load-articles.js);
+ *  3. start the CMS in each mode in turn (stock: STOCK_STRAPI=true; cold:
+ *     RESPONSE_CACHE=false; warm: the defaults), each on its own port and all
+ *     on the same database, plus the raw baseline and the ceiling server;
+ *  4. check that every target answers S1–S4 with the same JSON;
+ *  5. drive each target with autocannon, scenario by scenario, the targets
+ *     interleaved, then the mixed read/write load S5;
+ *  6. print the table and write bench/results/latest.json.
+ *
+ * Every process it starts is stopped at the end, on failure and on Ctrl-C.
+ * A benchmark, not a test: it asserts answers, never timings.
+ */
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const crypto = require('node:crypto');
+const { isDeepStrictEqual, parseArgs } = require('node:util');
+const { Client } = require('pg');
+const dotenv = require('dotenv');
+const { fillSecrets } = require('../dev-env');
+const { startEmbeddedPostgres } = require('../embedded-postgres');
+const { loadArticles, articleSlug, peopleFor, eventsFor, collectionName } = require('./load-articles');
+const { readScenarios } = require('./scenarios');
+const { startStrapi, startBaseline, targetMemory } = require('./targets');
+const { drive, driveMixed } = require('./load');
+const { formatTable, resultJson } = require('./report');
+const { startProcess, cleanUp, onCleanup, cleanUpOnSignals, isStopping } = require('./processes');
+
+const APP_ROOT = path.resolve(__dirname, '..', '..');
+const STRAPI_BIN = path.join(path.dirname(require.resolve('@strapi/strapi/package.json')), 'bin', 'strapi.js');
+const ALL_TARGETS = /** @type {const} */ (['stock', 'cold', 'warm', 'raw', 'ceiling']);
+const STRAPI_MODES = /** @type {const} */ (['stock', 'cold', 'warm']);
+const ALL_SCENARIOS = ['S1', 'S2', 'S3', 'S4', 'S5'];
+/** Connections the embedded server allows (PostgreSQL's default is 100). */
+const MAX_CONNECTIONS = 300;
+
+/** @typedef {typeof ALL_TARGETS[number]} Target */
+
+const USAGE = `Usage: npm run bench -- [options]
+
+  --articles N        synthetic articles to load (default 1000)
+  --duration S        seconds each measured run lasts (default 10)
+  --warmup S          seconds of unmeasured load before each run (default 2)
+  --connections N     concurrent connections (default 10)
+  --workers N         WORKERS for the CMS, and processes of the raw and ceiling servers
+                      (default: WORKERS from the environment, else one per core)
+  --scenarios LIST    comma-separated, from S1,S2,S3,S4,S5 (default all)
+  --targets LIST      comma-separated, from stock,cold,warm,raw,ceiling (default all)
+  --database-url URL  an empty PostgreSQL database to use instead of an embedded one
+                      (also BENCH_DATABASE_URL); its content tables must be empty
+  --keep-database     keep the embedded database's folder after the run
+  --skip-build        reuse an existing production build (dist/)
+  --output FILE       where to write the result (default bench/results/latest.json)
+`;
+
+/** @param {string} message */
+const say = (message) => console.log(`[bench] ${message}`);
+
+function readOptions() {
+  const { values } = parseArgs({
+    options: {
+      articles: { type: 'string', default: '1000' },
+      duration: { type: 'string', default: '10' },
+      warmup: { type: 'string', default: '2' },
+      connections: { type: 'string', default: '10' },
+      workers: { type: 'string' },
+      scenarios: { type: 'string', default: ALL_SCENARIOS.join(',') },
+      targets: { type: 'string', default: ALL_TARGETS.join(',') },
+      'database-url': { type: 'string' },
+      'keep-database': { type: 'boolean', default: false },
+      'skip-build': { type: 'boolean', default: false },
+      output: { type: 'string', default: path.join('bench', 'results', 'latest.json') },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const whole = (/** @type {string} */ name, /** @type {string} */ raw, min = 1) => {
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min) throw new Error(`--${name} must be a whole number of at least ${min}, not "${raw}"`);
+    return value;
+  };
+  const list = (/** @type {string} */ name, /** @type {string} */ raw, /** @type {readonly string[]} */ allowed) => {
+    const items = raw.split(',').map((item) => item.trim()).filter(Boolean);
+    const unknown = items.filter((item) => !allowed.includes(item));
+    if (unknown.length > 0 || items.length === 0) throw new Error(`--${name} takes ${allowed.join(',')}; got "${raw}"`);
+    return items;
+  };
+  const workersRaw = values.workers ?? process.env.WORKERS;
+  return {
+    articles: whole('articles', values.articles),
+    duration: whole('duration', values.duration),
+    warmup: whole('warmup', values.warmup, 0),
+    connections: whole('connections', values.connections),
+    /** Passed to the CMS as WORKERS only when given; the baselines always need a number. */
+    workers: values.workers === undefined ? undefined : whole('workers', values.workers),
+    baselineWorkers: workersRaw === undefined ? os.availableParallelism() : whole('workers', workersRaw),
+    scenarios: list('scenarios', values.scenarios, ALL_SCENARIOS),
+    targets: /** @type {Target[]} */ (list('targets', values.targets, ALL_TARGETS)),
+    databaseUrl: values['database-url'] ?? process.env.BENCH_DATABASE_URL,
+    keepDatabase: values['keep-database'],
+    skipBuild: values['skip-build'],
+    output: path.resolve(APP_ROOT, values.output),
+  };
+}
+
+/** Fresh production secrets for this run: every `replace-me` of .env.example, filled at random. */
+function randomSecrets() {
+  const example = fs.readFileSync(path.join(APP_ROOT, '.env.example'), 'utf8');
+  const placeholders = dotenv.parse(example);
+  const filled = dotenv.parse(fillSecrets(example));
+  return Object.fromEntries(Object.keys(placeholders).filter((name) => placeholders[name].includes('replace-me')).map((name) => [name, filled[name]]));
+}
+
+/** @param {string} logDir @param {boolean} skipBuild */
+async function buildApp(logDir, skipBuild) {
+  const built = fs.existsSync(path.join(APP_ROOT, 'dist', 'build', 'index.html')) && fs.existsSync(path.join(APP_ROOT, 'dist', 'src', 'index.js'));
+  if (skipBuild && built) {
+    say('--skip-build: using the existing build in dist/');
+    return;
+  }
+  if (skipBuild) say('--skip-build, but there is no build in dist/: building');
+  const logFile = path.join(logDir, 'build.log');
+  say(`building the app for production (strapi build, a few minutes; log: ${path.relative(APP_ROOT, logFile)})`);
+  const started = Date.now();
+  const env = { ...process.env, NODE_ENV: 'production', STRAPI_TELEMETRY_DISABLED: 'true', ENV_PATH: path.join(logDir, 'empty.env') };
+  const build = startProcess('strapi build', process.execPath, [STRAPI_BIN, 'build'], { cwd: APP_ROOT, env, logFile });
+  const code = await build.exited;
+  await build.stop();
+  if (code !== 0) throw new Error(`strapi build failed (exit ${code}); see ${logFile}`);
+  say(`built in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+}
+
+/**
+ * @param {string} url
+ * @param {{ method: string, path: string, body?: string, headers?: Record<string, string> }} request
+ */
+async function call(url, request) {
+  const response = await fetch(`${url}${request.path}`, {
+    method: request.method,
+    body: request.body,
+    headers: request.headers,
+    signal: AbortSignal.timeout(60_000),
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, text };
+}
+
+/**
+ * The first place two JSON values differ, as a path (`data[3].people[0].name`).
+ * @param {unknown} a @param {unknown} b @param {string} at
+ * @returns {string | null}
+ */
+function firstDifference(a, b, at = '') {
+  if (isDeepStrictEqual(a, b)) return null;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) {
+    return `${at || '(root)'}: ${JSON.stringify(a)?.slice(0, 120)} ≠ ${JSON.stringify(b)?.slice(0, 120)}`;
+  }
+  if (Array.isArray(a) && Array.isArray(b) && a.length !== b.length) return `${at}: ${a.length} entries ≠ ${b.length}`;
+  const keysA = Object.keys(a);
+  const keysB = Object.keys(b);
+  const missing = keysA.filter((key) => !keysB.includes(key)).concat(keysB.filter((key) => !keysA.includes(key)));
+  if (missing.length > 0) return `${at || '(root)'}: keys differ (${missing.join(', ')})`;
+  for (const key of keysA) {
+    const next = Array.isArray(a) ? `${at}[${key}]` : at ? `${at}.${key}` : key;
+    const found = firstDifference(/** @type {Record<string, unknown>} */ (a)[key], /** @type {Record<string, unknown>} */ (b)[key], next);
+    if (found) return found;
+  }
+  return null;
+}
+
+/** @param {string} url @param {string} apiPath */
+async function totalOf(url, apiPath) {
+  const { status, text } = await call(url, { method: 'GET', path: `${apiPath}?pagination[pageSize]=1` });
+  if (status !== 200) throw new Error(`GET ${apiPath} answered ${status}: ${text.slice(0, 200)}`);
+  return /** @type {{ meta: { pagination: { total: number } } }} */ (JSON.parse(text)).meta.pagination.total;
+}
+
+/**
+ * A full-access API token, made as an editor would: log in to the admin API, create it.
+ * @param {string} url @param {{ email: string, password: string }} admin
+ */
+async function createFullAccessToken(url, admin) {
+  const login = await call(url, {
+    method: 'POST',
+    path: '/admin/login',
+    body: JSON.stringify(admin),
+    headers: { 'content-type': 'application/json' },
+  });
+  if (login.status !== 200) throw new Error(`admin login failed: ${login.status} ${login.text.slice(0, 200)}`);
+  const jwt = JSON.parse(login.text).data.token;
+  const created = await call(url, {
+    method: 'POST',
+    path: '/admin/api-tokens',
+    body: JSON.stringify({ name: `bench-${Date.now()}`, description: 'npm run bench (S5 writes)', type: 'full-access', lifespan: null }),
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${jwt}` },
+  });
+  if (created.status !== 201 && created.status !== 200) {
+    throw new Error(`creating an API token failed: ${created.status} ${created.text.slice(0, 200)}`);
+  }
+  return /** @type {string} */ (JSON.parse(created.text).data.accessKey);
+}
+
+/**
+ * Waits until no other session of this database runs a statement, for a
+ * moment in a row: a load run ends with requests still in flight, and a
+ * write that lands after the run must not land in the next one.
+ * @param {import('pg').ClientBase} db
+ */
+async function waitForQuietDatabase(db, quietMs = 500, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  let quietSince = Date.now();
+  while (Date.now() < deadline) {
+    const { rows } = await db.query(
+      `SELECT count(*)::int AS busy FROM pg_stat_activity
+        WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend' AND state <> 'idle'`,
+    );
+    if (rows[0].busy > 0) quietSince = Date.now();
+    else if (Date.now() - quietSince >= quietMs) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`the database was still busy ${timeoutMs / 1000} s after a run`);
+}
+
+/**
+ * Creates the database of an external server's URL when it does not exist
+ * yet (so `postgres://postgres@127.0.0.1:5432/bench_1` just works).
+ * @param {string} url
+ */
+async function ensureExternalDatabase(url) {
+  const probe = new Client({ connectionString: url });
+  try {
+    await probe.connect();
+    await probe.end();
+    return false;
+  } catch (error) {
+    await probe.end().catch(() => undefined);
+    if (/** @type {{ code?: string }} */ (error).code !== '3D000') throw error;
+  }
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.replace(/^\//, ''));
+  target.pathname = '/postgres';
+  const admin = new Client({ connectionString: target.toString() });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(name)}`);
+  } finally {
+    await admin.end();
+  }
+  return true;
+}
+
+/** @param {number | null} value */
+const ms = (value) => (value === null ? '— ms' : `${value.toFixed(1)} ms`);
+
+/** @param {Headers} headers */
+const statementsOf = (headers) => {
+  const value = headers.get('x-sql-statements');
+  return value === null ? null : Number(value);
+};
+
+async function main() {
+  const options = readOptions();
+  cleanUpOnSignals(say);
+  const started = Date.now();
+  const logDir = path.join(path.dirname(options.output), 'logs');
+  fs.mkdirSync(logDir, { recursive: true });
+  const emptyEnv = path.join(logDir, 'empty.env');
+  fs.writeFileSync(emptyEnv, '# the benchmark sets every variable itself\n');
+  const strapiModes = STRAPI_MODES.filter((mode) => options.targets.includes(mode));
+  const readIds = options.scenarios.filter((id) => id !== 'S5');
+  say(
+    `${options.articles} articles; scenarios ${options.scenarios.join(', ')}; targets ${options.targets.join(', ')}; ` +
+      `${options.connections} connections, ${options.warmup} s warm-up + ${options.duration} s per run; ` +
+      `raw and ceiling: ${options.baselineWorkers} process(es); logs in ${path.relative(APP_ROOT, logDir)}/`,
+  );
+
+  await buildApp(logDir, options.skipBuild);
+
+  // --- the database ---------------------------------------------------------------------------
+  let databaseUrl = options.databaseUrl;
+  if (!databaseUrl) {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'news-cms-bench-pg-'));
+    // PostgreSQL runs as its own user when we are root: it must be able to enter the folder.
+    fs.chmodSync(dataDir, 0o755);
+    // Clean-ups run newest first: the server registered below is stopped before its folder goes.
+    onCleanup(async () => {
+      if (options.keepDatabase) say(`kept the embedded database in ${dataDir}`);
+      else fs.rmSync(dataDir, { recursive: true, force: true });
+    });
+    const cluster = path.join(dataDir, 'cluster');
+    // Three CMS instances (each with its workers' pools), the raw server and the harness can need
+    // more than PostgreSQL's default 100 connections: raise the limit, then restart to apply it.
+    const first = await startEmbeddedPostgres({ dataDir: cluster, database: 'bench' });
+    try {
+      const settings = new Client({ connectionString: first.url });
+      await settings.connect();
+      await settings.query(`ALTER SYSTEM SET max_connections = ${MAX_CONNECTIONS}`);
+      await settings.end();
+    } finally {
+      await first.stop();
+    }
+    const server = await startEmbeddedPostgres({ dataDir: cluster, database: 'bench' });
+    if (isStopping()) {
+      await server.stop();
+      throw new Error('stopped while the database was starting');
+    }
+    onCleanup(() => server.stop());
+    databaseUrl = server.url;
+    say(`embedded PostgreSQL on port ${server.port} (data in ${dataDir})`);
+  } else {
+    const created = await ensureExternalDatabase(databaseUrl);
+    say(`using the database at ${databaseUrl.replace(/:[^:@/]+@/, ':****@')}${created ? ' (created it)' : ''}`);
+    const probe = new Client({ connectionString: databaseUrl });
+    await probe.connect();
+    const { rows } = await probe.query('SHOW max_connections');
+    await probe.end();
+    if (Number(rows[0].max_connections) < MAX_CONNECTIONS) {
+      say(`  note: its max_connections is ${rows[0].max_connections}; with several workers per mode the run may need up to ${MAX_CONNECTIONS}`);
+    }
+  }
+
+  const secrets = randomSecrets();
+  const admin = { email: 'bench@example.com', password: `Bench-${crypto.randomBytes(9).toString('hex')}-Aa1` };
+  const strapiOptions = { databaseUrl, secrets, admin, logDir, envFile: emptyEnv, workers: options.workers };
+
+  say('starting Strapi once to create the schema');
+  const schemaRun = await startStrapi({ ...strapiOptions, mode: 'schema' });
+  await schemaRun.managed.stop();
+
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  onCleanup(() => db.end());
+  const loaded = await loadArticles(db, { articles: options.articles, log: say });
+  say(`loaded ${loaded.articles} articles, ${loaded.people} people, ${loaded.events} events and ${loaded.links} links in ${loaded.seconds.toFixed(1)} s`);
+
+  // --- the targets ----------------------------------------------------------------------------
+  /** @type {Partial<Record<Target, import('./targets').Running>>} */
+  const running = {};
+  for (const mode of strapiModes) {
+    say(`starting Strapi (${mode})`);
+    const bootStarted = Date.now();
+    running[mode] = await startStrapi({ ...strapiOptions, mode });
+    const memory = targetMemory(/** @type {import('./targets').Running} */ (running[mode]));
+    say(`  ready in ${((Date.now() - bootStarted) / 1000).toFixed(0)} s on port ${running[mode]?.port} (${memory.processes} process(es))`);
+  }
+  const reference = running.cold ?? running.stock ?? running.warm;
+  if (!reference) throw new Error('--targets must include at least one of stock, cold, warm');
+
+  for (const [apiPath, expected] of [
+    ['/api/articles', options.articles],
+    ['/api/people', peopleFor(options.articles)],
+    ['/api/events', eventsFor(options.articles)],
+  ]) {
+    const total = await totalOf(reference.url, String(apiPath));
+    if (total !== expected) throw new Error(`GET ${apiPath} reports ${total} entries; the loader wrote ${expected}`);
+  }
+  say(`Strapi serves the loaded content (pagination.total = ${options.articles} articles)`);
+
+  const slug = articleSlug(Math.ceil(options.articles / 2));
+  const scenarios = readScenarios(slug).filter((scenario) => readIds.includes(scenario.id));
+
+  if (options.targets.includes('raw') && scenarios.length > 0) {
+    running.raw = await startBaseline('raw', { BENCH_DATABASE_URL: databaseUrl, BENCH_WORKERS: String(options.baselineWorkers) }, logDir);
+  }
+
+  // --- the answers must agree before anything is measured ---------------------------------------
+  /** @type {Record<string, { bytesEqualToRaw?: boolean, cacheHeader?: Record<string, string | null> }>} */
+  const checks = {};
+  /** @type {Array<{ method: string, path: string, contentType: string, body: string }>} */
+  const recorded = [];
+  const failures = [];
+  for (const scenario of scenarios) {
+    const answers = /** @type {Partial<Record<Target, { status: number, text: string, headers: Headers }>>} */ ({});
+    for (const target of /** @type {Target[]} */ (['stock', 'cold', 'warm', 'raw'])) {
+      const server = running[target];
+      if (server) answers[target] = await call(server.url, scenario);
+    }
+    const referenceAnswer = /** @type {{ status: number, text: string, headers: Headers }} */ (answers[/** @type {Target} */ (reference.name)]);
+    for (const [target, answer] of Object.entries(answers)) {
+      if (!answer) continue;
+      if (answer.status !== 200) {
+        failures.push(`${scenario.id} ${target}: HTTP ${answer.status} ${answer.text.slice(0, 200)}`);
+        continue;
+      }
+      const difference = firstDifference(JSON.parse(referenceAnswer.text), JSON.parse(answer.text));
+      if (difference) failures.push(`${scenario.id}: ${target} differs from ${reference.name} at ${difference}`);
+    }
+    const entries = JSON.parse(referenceAnswer.text).data;
+    const count = Array.isArray(entries) ? entries.length : Array.isArray(entries?.articles) ? entries.articles.length : 0;
+    if (count === 0) failures.push(`${scenario.id}: the answer has no articles`);
+    checks[scenario.id] = { bytesEqualToRaw: answers.raw ? answers.raw.text === referenceAnswer.text : undefined };
+    recorded.push({
+      method: scenario.method,
+      path: scenario.path,
+      contentType: referenceAnswer.headers.get('content-type') ?? 'application/json; charset=utf-8',
+      body: Buffer.from(referenceAnswer.text).toString('base64'),
+    });
+  }
+  if (failures.length > 0) {
+    throw new Error(`the targets do not give the same answers, so their figures would not compare:\n  ${failures.join('\n  ')}`);
+  }
+  if (scenarios.length > 0) {
+    say(
+      `all targets answer ${scenarios.map((scenario) => scenario.id).join(', ')} with the same JSON as ${reference.name}` +
+        (running.raw
+          ? ` (raw byte-identical: ${scenarios.map((scenario) => `${scenario.id} ${checks[scenario.id].bytesEqualToRaw ? 'yes' : 'no'}`).join(', ')})`
+          : ''),
+    );
+  }
+
+  if (options.targets.includes('ceiling') && scenarios.length > 0) {
+    const responsesFile = path.join(logDir, 'ceiling-responses.json');
+    fs.writeFileSync(responsesFile, JSON.stringify(recorded));
+    running.ceiling = await startBaseline('ceiling', { BENCH_RESPONSES: responsesFile, BENCH_WORKERS: String(options.baselineWorkers) }, logDir);
+    for (const scenario of scenarios) {
+      const answer = await call(running.ceiling.url, scenario);
+      const expected = Buffer.from(/** @type {{ body: string }} */ (recorded.find((entry) => entry.path === scenario.path)).body, 'base64').toString();
+      if (answer.text !== expected) throw new Error(`the ceiling server's ${scenario.id} answer is not the recorded one`);
+    }
+  }
+
+  // --- measuring ------------------------------------------------------------------------------
+  /** @type {import('./report').ScenarioFigures} */
+  const figures = {};
+  /** @type {Record<string, { bytes: number, processes: number }>} */
+  const memory = {};
+  /** @type {Array<Record<string, unknown>>} */
+  const runs = [];
+  let errors = 0;
+  let staleReads = 0;
+  const load = { connections: options.connections, seconds: options.duration };
+  const noteMemory = (/** @type {string} */ target) => {
+    const server = running[/** @type {Target} */ (target)];
+    if (!server || !server.launcher) return;
+    const now = targetMemory(server);
+    if (!memory[target] || now.bytes > memory[target].bytes) memory[target] = now;
+  };
+
+  for (const scenario of scenarios) {
+    figures[scenario.id] = {};
+    for (const target of options.targets) {
+      const server = running[target];
+      if (!server) continue;
+      // One request warms a cache (warm), then a few in a row give the statements of a steady request.
+      let statements = null;
+      let cacheHeader = null;
+      for (let i = 0; i < 3; i++) {
+        const sample = await call(server.url, scenario);
+        statements = statementsOf(sample.headers);
+        cacheHeader = sample.headers.get('x-cache');
+      }
+      (checks[scenario.id].cacheHeader ??= {})[target] = cacheHeader;
+      if (options.warmup > 0) await drive(server.url, scenario, { ...load, seconds: options.warmup });
+      const measured = await drive(server.url, scenario, load);
+      noteMemory(target);
+      errors += measured.errors;
+      figures[scenario.id][target] = { rps: measured.rps, p50: measured.p50, p99: measured.p99, statements };
+      runs.push({ scenario: scenario.id, target, ...measured, statements, cache: cacheHeader });
+      say(
+        `${scenario.id} ${target.padEnd(7)} ${measured.rps.toFixed(1).padStart(8)} req/s  p50 ${ms(measured.p50)}  ` +
+          `p99 ${ms(measured.p99)}  SQL/req ${statements ?? '—'}${cacheHeader ? `  X-Cache ${cacheHeader}` : ''}` +
+          `${measured.errors ? `  ERRORS ${measured.errors}` : ''}` +
+          `${measured.requests === 0 ? '  (no response within the run: try a longer --duration)' : ''}`,
+      );
+    }
+  }
+
+  /** @type {Record<string, unknown>} */
+  const mixed = {};
+  if (options.scenarios.includes('S5')) {
+    const token = await createFullAccessToken(reference.url, admin);
+    figures.S5 = {};
+    const articles = collectionName('article');
+    const hotDocuments = async () =>
+      (
+        await db.query(
+          `SELECT document_id AS "documentId", slug, title FROM "${articles}" WHERE published_at IS NOT NULL ORDER BY id LIMIT 25`,
+        )
+      ).rows;
+    // Cache-less modes last: a write through one instance never reaches another's cache, and
+    // only warm has one, so warm must not read after the other modes' writes.
+    for (const mode of /** @type {const} */ (['warm', 'cold', 'stock'])) {
+      const server = running[mode];
+      if (!server) continue;
+      const mixedLoad = { ...load, writeShare: 0.05 };
+      if (options.warmup > 0) {
+        await driveMixed(server.url, await hotDocuments(), token, { ...mixedLoad, seconds: options.warmup });
+        await waitForQuietDatabase(db);
+      }
+      const measured = await driveMixed(server.url, await hotDocuments(), token, mixedLoad);
+      await waitForQuietDatabase(db);
+      noteMemory(mode);
+      errors += measured.errors;
+      staleReads += measured.staleReads;
+      figures.S5[mode] = { rps: measured.rps, p50: measured.p50, p99: measured.p99, statements: measured.statements };
+      mixed[mode] = measured;
+      runs.push({ scenario: 'S5', target: mode, ...measured });
+      say(
+        `S5 ${mode.padEnd(7)} ${measured.rps.toFixed(1).padStart(8)} req/s  p50 ${ms(measured.p50)}  p99 ${ms(measured.p99)}  ` +
+          `writes ${measured.writes}  stale reads ${measured.staleReads}  errors ${measured.errors}`,
+      );
+      for (const example of measured.examples) say(`  stale: ${example}`);
+    }
+  }
+
+  // --- the report -----------------------------------------------------------------------------
+  /** @type {Record<string, string>} */
+  const titles = Object.fromEntries(readScenarios(slug).map((scenario) => [scenario.id, `${scenario.title}: ${scenario.method} ${scenario.path}`]));
+  titles.S5 = 'mixed: 95% reads of S1–S3 (S3 over 25 documents), 5% REST PUTs of their titles with a full-access token';
+  console.log('');
+  console.log(formatTable(figures, titles));
+  console.log('');
+  for (const [target, used] of Object.entries(memory)) {
+    console.log(`Strapi ${target}: ${(used.bytes / 2 ** 20).toFixed(0)} MB RSS over ${used.processes} process(es) (most seen after a run)`);
+  }
+  console.log(`Stale reads: ${staleReads}. Errors (non-2xx, timeouts, socket errors, over all runs): ${errors}.`);
+
+  const result = resultJson(options.articles, figures, staleReads, errors);
+  fs.mkdirSync(path.dirname(options.output), { recursive: true });
+  fs.writeFileSync(options.output, `${JSON.stringify(result, null, 2)}\n`);
+  const details = options.output.replace(/\.json$/, '-details.json');
+  fs.writeFileSync(
+    details,
+    `${JSON.stringify(
+      {
+        finishedAt: new Date().toISOString(),
+        seconds: Math.round((Date.now() - started) / 1000),
+        options: { ...options, databaseUrl: options.databaseUrl ? '(given)' : '(embedded)' },
+        machine: { cpus: os.availableParallelism(), memoryBytes: os.totalmem(), node: process.version },
+        load: loaded,
+        s3Slug: slug,
+        memory,
+        checks,
+        runs,
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  say(`wrote ${path.relative(APP_ROOT, options.output)} and ${path.relative(APP_ROOT, details)} (${Math.round((Date.now() - started) / 1000)} s in all)`);
+  if (staleReads > 0 || errors > 0) {
+    say(`FAILED: ${staleReads} stale read(s) and ${errors} error(s); see above`);
+    return 1;
+  }
+  return 0;
+}
+
+main()
+  .then(
+    async (code) => {
+      await cleanUp();
+      process.exit(code);
+    },
+    async (error) => {
+      console.error(`[bench] FAILED: ${error instanceof Error ? error.message : String(error)}`);
+      await cleanUp();
+      process.exit(1);
+    },
+  );

@@ -1,0 +1,141 @@
+// @ts-check
+/**
+ * Starting what the benchmark measures: the CMS in each mode (through
+ * `scripts/launch.js start`, the same path as `npm start`, so a multi-worker
+ * start is measured as it ships), the raw baseline and the ceiling server.
+ */
+const net = require('node:net');
+const path = require('node:path');
+const { startProcess, processTree, residentBytes, sleep } = require('./processes');
+
+const APP_ROOT = path.resolve(__dirname, '..', '..');
+const READY_TIMEOUT_MS = 180_000;
+
+/** The performance switches (src/performance-settings) the harness sets itself; inherited values are dropped. */
+const MODE_VARIABLES = ['STOCK_STRAPI', 'RESPONSE_CACHE', 'GRAPHQL_BATCHING', 'SQL_STATEMENT_HEADER', 'DEBUG'];
+
+/**
+ * @typedef {'stock' | 'cold' | 'warm'} Mode
+ * @typedef {{ name: string, port: number, url: string, pid: number, launcher: boolean, managed: import('./processes').Managed, logFile: string }} Running
+ */
+
+/**
+ * What each mode sets, on top of the defaults (everything on).
+ * @type {Record<Mode, Record<string, string>>}
+ */
+const MODE_ENV = {
+  stock: { STOCK_STRAPI: 'true' },
+  cold: { RESPONSE_CACHE: 'false' },
+  warm: {},
+};
+
+/** @returns {Promise<number>} */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Waits for `GET /_health` to answer 2xx; fails early when the process exits.
+ * @param {string} name
+ * @param {string} url
+ * @param {import('./processes').Managed} managed
+ * @param {string} logFile
+ */
+async function waitUntilHealthy(name, url, managed, logFile) {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (managed.hasExited()) throw new Error(`${name} exited before it was ready; see ${logFile}`);
+    try {
+      const response = await fetch(`${url}/_health`, { signal: AbortSignal.timeout(2_000) });
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(250);
+  }
+  throw new Error(`${name} was not ready after ${READY_TIMEOUT_MS / 1000} s; see ${logFile}`);
+}
+
+/**
+ * @param {object} options
+ * @param {Mode | 'schema'} options.mode  `schema` is the first start, that creates the tables (stock settings)
+ * @param {string} options.databaseUrl
+ * @param {Record<string, string>} options.secrets
+ * @param {{ email: string, password: string }} options.admin
+ * @param {string} options.logDir
+ * @param {string} options.envFile  an empty env file, so a developer's .env cannot change the run
+ * @param {number | undefined} options.workers
+ * @returns {Promise<Running>}
+ */
+async function startStrapi(options) {
+  const port = await freePort();
+  const env = { ...process.env };
+  for (const name of MODE_VARIABLES) delete env[name];
+  Object.assign(env, {
+    ENV_PATH: options.envFile,
+    NODE_ENV: 'production',
+    DATABASE_URL: options.databaseUrl,
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    SEED_ON_BOOTSTRAP: 'false',
+    SQL_STATEMENT_HEADER: 'true',
+    STRAPI_TELEMETRY_DISABLED: 'true',
+    // Strapi stores timestamps without a zone, in the process's zone; the raw baseline reads them as UTC.
+    TZ: 'UTC',
+    ADMIN_EMAIL: options.admin.email,
+    ADMIN_PASSWORD: options.admin.password,
+    ...options.secrets,
+    ...MODE_ENV[options.mode === 'schema' ? 'stock' : options.mode],
+  });
+  if (options.workers !== undefined) env.WORKERS = String(options.workers);
+  const logFile = path.join(options.logDir, `strapi-${options.mode}.log`);
+  const managed = startProcess(`Strapi (${options.mode})`, process.execPath, [path.join(APP_ROOT, 'scripts', 'launch.js'), 'start'], {
+    cwd: APP_ROOT,
+    env,
+    logFile,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntilHealthy(`Strapi (${options.mode})`, url, managed, logFile);
+  return { name: options.mode, port, url, pid: /** @type {number} */ (managed.child.pid), launcher: true, managed, logFile };
+}
+
+/**
+ * @param {'raw' | 'ceiling'} kind
+ * @param {Record<string, string>} settings  BENCH_* variables for the server
+ * @param {string} logDir
+ * @returns {Promise<Running>}
+ */
+async function startBaseline(kind, settings, logDir) {
+  const port = await freePort();
+  const logFile = path.join(logDir, `${kind}.log`);
+  const managed = startProcess(kind, process.execPath, [path.join(__dirname, `${kind}-server.js`)], {
+    cwd: APP_ROOT,
+    env: { ...process.env, ...settings, BENCH_PORT: String(port), TZ: 'UTC', NODE_ENV: 'production' },
+    logFile,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntilHealthy(kind, url, managed, logFile);
+  return { name: kind, port, url, pid: /** @type {number} */ (managed.child.pid), launcher: false, managed, logFile };
+}
+
+/**
+ * Resident memory of a started target: the sum over its processes, the
+ * launcher left out (it only waits for Strapi), so a cluster's primary and
+ * workers are all counted.
+ * @param {Running} target
+ * @returns {{ bytes: number, processes: number }}
+ */
+function targetMemory(target) {
+  const tree = processTree(target.pid).filter((pid) => !(target.launcher && pid === target.pid));
+  return { bytes: tree.reduce((sum, pid) => sum + residentBytes(pid), 0), processes: tree.length };
+}
+
+module.exports = { startStrapi, startBaseline, targetMemory, freePort };
