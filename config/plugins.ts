@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { GRAPHQL_DEPTH_LIMIT, PAGE_SIZE } from '../src/api-limits';
+import { isGraphqlBatchingEnabled } from '../src/performance-settings';
 
 export default ({ env }: Core.Config.Shared.ConfigParams) => {
   const isProduction = env('NODE_ENV', 'development') === 'production';
@@ -24,6 +25,10 @@ export default ({ env }: Core.Config.Shared.ConfigParams) => {
         landingPage: isProduction ? () => ApolloServerPluginLandingPageDisabled() : true,
         apolloServer: {
           introspection: !isProduction,
+          // Apollo's cache-control plugin times every field of every response to compute cache
+          // hints the schema never sets; this project's response cache and ETags do that job.
+          // (The plugin concatenates these plugins with its own.) Stock mode keeps Apollo's default.
+          plugins: isGraphqlBatchingEnabled() ? [ApolloServerPluginCacheControlDisabled()] : [],
         },
       },
     },

@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { isGraphqlBatchingEnabled, readPositiveInteger } from '../performance-settings';
 import { batchRelationLoads, DEFAULT_MAX_ROWS_PER_STATEMENT, runInRelationScope } from './batched-load';
+import { unwrapPlainFields } from './plain-fields';
 import { listRelationFields } from './relation-fields';
 
 type Resolver = (root: unknown, args: unknown, ctx: unknown, info: { operation: { operation: string } }) => unknown;
@@ -32,6 +33,9 @@ type NexusNamespace = {
  * select / limit / offset values (such as the raw SQL of `publicationFilter`),
  * and any batch of more than GRAPHQL_BATCH_MAX_ROWS related rows (5,000).
  *
+ * Plain value fields (title, dates, ...) also lose the plugin's per-field
+ * authorization and policy wrapper, which does nothing for them (plain-fields.ts).
+ *
  * Off when STOCK_STRAPI=true or GRAPHQL_BATCHING=false, read once at start:
  * then nothing here is installed and the plugin runs untouched.
  */
@@ -39,6 +43,8 @@ export function registerGraphqlBatching(strapi: Core.Strapi): void {
   if (!isGraphqlBatchingEnabled()) return;
 
   batchRelationLoads(strapi, { maxRows: readPositiveInteger('GRAPHQL_BATCH_MAX_ROWS', DEFAULT_MAX_ROWS_PER_STATEMENT) });
+  const hasOwnResolver = new Set<string>();
+  unwrapPlainFields(strapi, hasOwnResolver);
 
   strapi
     .plugin('graphql')
@@ -51,6 +57,7 @@ export function registerGraphqlBatching(strapi: Core.Strapi): void {
           nexus.plugin({
             name: 'RelationBatching',
             onCreateFieldResolver({ parentTypeConfig, fieldConfig }) {
+              if ((fieldConfig as { resolve?: unknown }).resolve) hasOwnResolver.add(`${parentTypeConfig.name}.${fieldConfig.name}`);
               const field = relationFields.get(`${parentTypeConfig.name}.${fieldConfig.name}`);
               if (!field) return undefined;
               return (root, args, ctx, info, next) => {
