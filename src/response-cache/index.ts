@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import type { ClientConfig } from 'pg';
 import { isResponseCacheEnabled, readPositiveInteger } from '../performance-settings';
 import { DependencyMap } from './dependencies';
 import { GraphqlReads } from './graphql-reads';
@@ -31,9 +32,11 @@ export function registerResponseCache(strapi: Core.Strapi): void {
   if (!isResponseCacheEnabled()) return;
   const store = new ResponseStore(readPositiveInteger('RESPONSE_CACHE_MAX_MB', 64) * 1024 * 1024);
   const dependencies = new DependencyMap(strapi);
-  const connection = strapi.config.get('database.connection.connection') as { connectionString: string; ssl: unknown };
+  // The listening connection uses the same server and TLS settings as Strapi's pool (config/database.ts).
+  const connection = strapi.config.get('database.connection.connection') as Pick<ClientConfig, 'connectionString' | 'ssl'>;
   bus = new InvalidationBus({
-    connection: { connectionString: connection.connectionString, ssl: connection.ssl as false },
+    connection: { connectionString: connection.connectionString, ssl: connection.ssl },
+    notifyFallback: (channel, payload) => strapi.db.connection.raw('SELECT pg_notify(?, ?)', [channel, payload]),
     onInvalidate: (tags) => store.invalidate(tags),
     log: strapi.log,
   });

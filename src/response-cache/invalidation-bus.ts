@@ -15,7 +15,7 @@ import { Client, type ClientConfig, type Notification } from 'pg';
  *
  * While the listening connection is down a process may miss invalidations, so
  * it serves no cached answers (`ready` is false) and empties its cache when it
- * reconnects.
+ * reconnects; its own writes are still announced, over Strapi's connection pool.
  */
 
 const CHANNEL = 'news_cms_response_cache';
@@ -38,6 +38,8 @@ interface Pending {
 
 export interface BusOptions {
   connection: ClientConfig;
+  /** Sends a NOTIFY over another connection: used while the listening one is down. */
+  notifyFallback: (channel: string, payload: string) => Promise<unknown>;
   /** Drops the given tags (or everything) from this process's cache. */
   onInvalidate: (tags: string[] | '*') => void;
   log: { warn: (message: string) => void; debug?: (message: string) => void };
@@ -81,7 +83,14 @@ export class InvalidationBus {
   /** Tells every peer to drop `tags`; resolves when all of them have. */
   broadcast(tags: string[] | '*'): Promise<void> {
     const client = this.client;
-    if (!client || !this.connected) return Promise.resolve();
+    if (!client || !this.connected) {
+      // The peers must still hear of the write; without our listener their confirmations cannot be heard.
+      const message: Message = { kind: 'invalidate', from: this.id, seq: ++this.seq, tags };
+      return this.options.notifyFallback(CHANNEL, JSON.stringify(message)).then(
+        () => undefined,
+        (error: Error) => this.options.log.warn(`response cache: could not send an invalidation (${error.message})`),
+      );
+    }
     const seq = ++this.seq;
     const done = new Promise<void>((resolve) => {
       const entry: Pending = { echoed: false, waitingFor: new Set(), settle: resolve };
