@@ -311,4 +311,4 @@ async function stopServer(pid, hasExited, ownerFile) {
   fs.rmSync(ownerFile, { force: true });
 }
 
-module.exports = { startEmbeddedPostgres, runningServer };
+module.exports = { startEmbeddedPostgres, runningServer, anyFreePort, isAlive };

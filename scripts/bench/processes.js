@@ -7,21 +7,13 @@
  */
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
+const { isAlive } = require('../embedded-postgres');
 
 const STOP_TIMEOUT_MS = 20_000;
 
 /** @param {number} ms */
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** @param {number} pid */
-function isAlive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return /** @type {NodeJS.ErrnoException} */ (error).code === 'EPERM';
-  }
-}
 
 /**
  * Parent pid of every process, read from /proc.

@@ -4,9 +4,9 @@
  * `scripts/launch.js start`, the same path as `npm start`, so a multi-worker
  * start is measured as it ships), the raw baseline and the ceiling server.
  */
-const net = require('node:net');
 const path = require('node:path');
 const { startProcess, processTree, residentBytes, sleep } = require('./processes');
+const { anyFreePort: freePort } = require('../embedded-postgres');
 
 const APP_ROOT = path.resolve(__dirname, '..', '..');
 const READY_TIMEOUT_MS = 180_000;
@@ -29,18 +29,6 @@ const MODE_ENV = {
   warm: {},
 };
 
-/** @returns {Promise<number>} */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * Waits for `GET /_health` to answer 2xx; fails early when the process exits.

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 import request from 'supertest';
+import { anyFreePort } from '../../scripts/embedded-postgres';
 import { APP_ROOT } from '../helpers/paths';
 
 /**
@@ -14,15 +14,6 @@ let server: ChildProcess | undefined;
 let baseUrl: string;
 const output: string[] = [];
 const stamp = Date.now();
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-    probe.on('error', reject);
-  });
 
 /** Waits until the primary reports every worker listening (the first one answers health checks sooner). */
 async function waitUntilServing(deadline: number) {
@@ -47,7 +38,7 @@ const slug = `two-workers-${stamp}`;
 const url = `/api/people?filters[slug][$eq]=${slug}&fields[0]=name`;
 
 beforeAll(async () => {
-  const port = await freePort();
+  const port = await anyFreePort();
   baseUrl = `http://127.0.0.1:${port}`;
   server = spawn(process.execPath, [path.join(APP_ROOT, 'scripts', 'serve.js')], {
     cwd: APP_ROOT,

@@ -1,12 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
-import { startEmbeddedPostgres } from '../../scripts/embedded-postgres';
+import { anyFreePort as freePort, startEmbeddedPostgres } from '../../scripts/embedded-postgres';
 import { SECRET_NAMES } from '../../src/startup-checks/production-secrets';
+import { resetDatabase } from '../helpers/database';
 import { APP_ROOT, STRAPI_BIN } from '../helpers/paths';
 
 /** The dev admin the e2e Strapi creates from ADMIN_EMAIL / ADMIN_PASSWORD, and the browser logs in as. */
@@ -23,27 +22,7 @@ export interface E2eServer {
   stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
-async function resetDatabase(url: string) {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query('DROP SCHEMA IF EXISTS public CASCADE');
-    await client.query('CREATE SCHEMA public');
-  } finally {
-    await client.end();
-  }
-}
 
 /** Runs Strapi's CLI to its end; its output goes to `logFile`. */
 function runStrapi(args: string[], env: NodeJS.ProcessEnv, logFile: string, timeoutMs: number): Promise<void> {

@@ -2,9 +2,9 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
 import { compileStrapi } from '@strapi/strapi';
 import { startEmbeddedPostgres } from '../../scripts/embedded-postgres';
+import { resetDatabase } from './database';
 import { SECRET_NAMES } from '../../src/startup-checks/production-secrets';
 import { APP_ROOT, TEST_ADMIN } from './paths';
 
@@ -12,18 +12,6 @@ type EmbeddedServer = Awaited<ReturnType<typeof startEmbeddedPostgres>>;
 declare global {
   // Handed from global setup to global teardown (same process).
   var __embeddedPostgres: { server: EmbeddedServer; dataDir: string } | undefined;
-}
-
-/** The suite may wipe TEST_DATABASE_URL's database: start it from an empty schema. */
-async function resetDatabase(url: string) {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query('DROP SCHEMA IF EXISTS public CASCADE');
-    await client.query('CREATE SCHEMA public');
-  } finally {
-    await client.end();
-  }
 }
 
 export default async function globalSetup() {

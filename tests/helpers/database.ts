@@ -1,0 +1,13 @@
+import { Client } from 'pg';
+
+/** Empties a database the suites may wipe (TEST_DATABASE_URL): drops and recreates its public schema. */
+export async function resetDatabase(url: string): Promise<void> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('DROP SCHEMA IF EXISTS public CASCADE');
+    await client.query('CREATE SCHEMA public');
+  } finally {
+    await client.end();
+  }
+}
