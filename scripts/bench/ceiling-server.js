@@ -9,22 +9,13 @@
  * Environment: BENCH_RESPONSES (a JSON file of { method, path, contentType,
  * body (base64) }), BENCH_PORT, BENCH_WORKERS.
  */
-// The typings describe the ES module's default export; require() returns that object itself.
-const cluster = /** @type {import('node:cluster').Cluster} */ (/** @type {unknown} */ (require('node:cluster')));
 const fs = require('node:fs');
 const http = require('node:http');
+const { serveOnWorkers } = require('./workers');
 
 const port = Number(process.env.BENCH_PORT);
-const workers = Math.max(1, Number(process.env.BENCH_WORKERS ?? 1));
 
-if (cluster.isPrimary && workers > 1) {
-  for (let i = 0; i < workers; i++) cluster.fork();
-  cluster.on('exit', () => process.exit(1));
-  process.on('SIGTERM', () => {
-    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
-    process.exit(0);
-  });
-} else {
+serveOnWorkers(() => {
   /** @type {Array<{ method: string, path: string, contentType: string, body: string }>} */
   const recorded = JSON.parse(fs.readFileSync(String(process.env.BENCH_RESPONSES), 'utf8'));
   /** @type {Map<string, { body: Buffer, headers: Record<string, string | number> }>} */
@@ -60,4 +51,4 @@ if (cluster.isPrimary && workers > 1) {
     server.close();
     process.exit(0);
   });
-}
+});

@@ -9,27 +9,15 @@
  *
  * Environment: BENCH_DATABASE_URL, BENCH_PORT, BENCH_WORKERS.
  */
-// The typings describe the ES module's default export; require() returns that object itself.
-const cluster = /** @type {import('node:cluster').Cluster} */ (/** @type {unknown} */ (require('node:cluster')));
 const http = require('node:http');
 const { Pool } = require('pg');
 const queries = require('./raw-queries');
 const { GRAPHQL_QUERY, PAGE_SIZE } = require('./scenarios');
+const { serveOnWorkers } = require('./workers');
 
 const port = Number(process.env.BENCH_PORT);
-const workers = Math.max(1, Number(process.env.BENCH_WORKERS ?? 1));
 
-if (cluster.isPrimary && workers > 1) {
-  for (let i = 0; i < workers; i++) cluster.fork();
-  // A worker that dies ends the baseline: the harness sees the failed requests.
-  cluster.on('exit', () => process.exit(1));
-  process.on('SIGTERM', () => {
-    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
-    process.exit(0);
-  });
-} else {
-  serve();
-}
+serveOnWorkers(serve);
 
 function serve() {
   const pool = new Pool({ connectionString: process.env.BENCH_DATABASE_URL, max: 10 });

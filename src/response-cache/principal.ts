@@ -20,6 +20,8 @@ export async function principalOf(strapi: Core.Strapi, authorization: string | u
   if (authorization === undefined) return 'public';
   const match = /^bearer\s+(\S+)$/i.exec(authorization.trim());
   if (!match) return null;
+  // Strapi's API tokens are hex; a value with dots is an end user's JWT, never cached: no lookup needed.
+  if (match[1].includes('.')) return null;
   const tokens = strapi.service('admin::api-token-content-api') as unknown as TokenService;
   const token = await tokens.getByAccessKey(tokens.hash(match[1]));
   if (!token) return null;
