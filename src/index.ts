@@ -8,6 +8,7 @@ import { registerGraphqlBatching } from './graphql-batching';
 import { grantPublicRead } from './permissions/grant-public-read';
 import { registerReaderPages } from './reader';
 import { registerReadIndexes } from './read-indexes';
+import { runReadsWithoutTransactions } from './read-transactions';
 import { seedDatabase } from './seed';
 import { runStartupChecks } from './startup-checks';
 import { registerStatementCounter } from './sql-statements';
@@ -30,6 +31,8 @@ export default {
   },
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
+    // Last Document Service middleware of all: it must sit right before the repository.
+    await runReadsWithoutTransactions(strapi);
     await startResponseCache();
     await grantPublicRead(strapi);
     await createDevAdmin(strapi);

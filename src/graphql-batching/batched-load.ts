@@ -18,6 +18,13 @@ const relationScope = new AsyncLocalStorage<RelationScope>();
 /** Runs a relation resolver so that its relation load can join the request's batch. */
 export const runInRelationScope = <T>(scope: RelationScope, resolve: () => T): T => relationScope.run(scope, resolve);
 
+/** Told the query of each batched relation load made inside `observeBatchedLoads`. */
+export type LoadObserver = (field: RelationField, params: Record<string, unknown>) => void;
+const loadObserver = new AsyncLocalStorage<LoadObserver>();
+
+/** Runs a relation resolver and reports the query its load joined a batch with (see shared-resolution.ts). */
+export const observeBatchedLoads = <T>(observer: LoadObserver, resolve: () => T): T => loadObserver.run(observer, resolve);
+
 type ParentId = number | string;
 type Params = Record<string, unknown>;
 type Load = (uid: string, entity: unknown, fields: unknown, params?: unknown) => Promise<unknown>;
@@ -59,7 +66,7 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> => {
  * (order matters in `orderBy`). Undefined when a value is not plain data
  * (a knex raw expression, a function): such queries are not grouped.
  */
-function paramsKey(value: unknown): string | undefined {
+export function paramsKey(value: unknown): string | undefined {
   if (value === null || typeof value === 'boolean' || typeof value === 'string') return JSON.stringify(value);
   if (value === undefined) return 'undefined';
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : undefined;
@@ -211,6 +218,7 @@ export function batchRelationLoads(strapi: Core.Strapi, { maxRows }: { maxRows: 
     const scope = relationScope.getStore();
     const plan = scope && planBatch(scope, uid, entity, fields, params);
     if (!scope || !plan) return stockLoad(uid, entity, fields, params);
+    loadObserver.getStore()?.(scope.field, plan.params);
     const batch = batchFor({ strapi, stockLoad, maxRows }, scope, plan);
     if (!batch.parents.has(plan.parentId)) batch.parents.set(plan.parentId, plan.entity);
     return batch.loader.load(plan.parentId);

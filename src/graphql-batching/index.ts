@@ -3,6 +3,7 @@ import { isGraphqlBatchingEnabled, readPositiveInteger } from '../performance-se
 import { batchRelationLoads, DEFAULT_MAX_ROWS_PER_STATEMENT, runInRelationScope } from './batched-load';
 import { unwrapPlainFields } from './plain-fields';
 import { listRelationFields } from './relation-fields';
+import { shareRelationResolution } from './shared-resolution';
 
 type Resolver = (root: unknown, args: unknown, ctx: unknown, info: { operation: { operation: string } }) => unknown;
 
@@ -35,6 +36,8 @@ type NexusNamespace = {
  *
  * Plain value fields (title, dates, ...) also lose the plugin's per-field
  * authorization and policy wrapper, which does nothing for them (plain-fields.ts).
+ * A relation field's authorization and argument handling, the same for every
+ * parent, run once per request and arguments (shared-resolution.ts).
  *
  * Off when STOCK_STRAPI=true or GRAPHQL_BATCHING=false, read once at start:
  * then nothing here is installed and the plugin runs untouched.
@@ -45,6 +48,7 @@ export function registerGraphqlBatching(strapi: Core.Strapi): void {
   batchRelationLoads(strapi, { maxRows: readPositiveInteger('GRAPHQL_BATCH_MAX_ROWS', DEFAULT_MAX_ROWS_PER_STATEMENT) });
   const hasOwnResolver = new Set<string>();
   unwrapPlainFields(strapi, hasOwnResolver);
+  shareRelationResolution(strapi, () => listRelationFields(strapi));
 
   strapi
     .plugin('graphql')

@@ -102,6 +102,18 @@ const operations = (): Record<string, Operation> => ({
     variables: { p: P },
     token: true,
   },
+  'one relation under two root fields of different status': {
+    query: `query ($p: String!) {
+      published: articles(filters: { slug: { startsWith: $p } }, sort: "slug:asc", pagination: { limit: 100 }) {
+        slug people(sort: "slug:asc") { slug } events { slug articles(sort: "slug:asc") { slug title } }
+      }
+      drafts: articles(status: DRAFT, filters: { slug: { startsWith: $p } }, sort: "slug:asc", pagination: { limit: 100 }) {
+        slug people(sort: "slug:asc") { slug } events { slug articles(sort: "slug:asc") { slug title } }
+      }
+    }`,
+    variables: { p: P },
+    token: true,
+  },
   'drafts without a token (refused)': {
     query: `query ($p: String!) {
       articles(status: DRAFT, filters: { slug: { startsWith: $p } }) { title people { slug } }

@@ -1,0 +1,131 @@
+import type { Core } from '@strapi/strapi';
+import type { GraphQLFieldResolver, GraphQLResolveInfo, GraphQLSchema } from 'graphql';
+import { isObjectType } from 'graphql';
+import { observeBatchedLoads, paramsKey, runInRelationScope } from './batched-load';
+import type { RelationField } from './relation-fields';
+
+type Load = (uid: string, entity: unknown, fields: unknown, params?: unknown) => Promise<unknown>;
+type Resolve = GraphQLFieldResolver<unknown, unknown, Record<string, unknown>>;
+
+/** What the plugin's extension service generated for the schema: the per-field resolver settings. */
+interface ResolverConfig {
+  middlewares?: unknown[];
+  policies?: unknown[];
+}
+
+/**
+ * The query one relation field's first parent loaded with, shared by the
+ * field's other parents in the same request: null when they must each take
+ * the full path (the first parent failed, or its load could not be batched).
+ */
+type SharedQuery = Promise<Record<string, unknown> | null>;
+
+/** Per request (the GraphQL context object): shared queries by field, root field and arguments. */
+const sharedByRequest = new WeakMap<object, Map<string, SharedQuery>>();
+
+/** The response key of the root field a resolver runs under (aliases make it differ from the field name). */
+function rootKeyOf(info: GraphQLResolveInfo): string | number {
+  let path = info.path;
+  while (path.prev) path = path.prev;
+  return path.key;
+}
+
+/**
+ * One resolution per relation field, arguments and request, instead of one per parent.
+ *
+ * For each parent, the plugin's relation resolver authorizes the caller, builds
+ * a policy context and runs the (empty) policy list, then transforms,
+ * validates and sanitizes the field's arguments and adds the status filter
+ * inherited from the root query, and only then loads that parent's related
+ * rows. All of that depends on the request's caller, the field, its arguments
+ * and the root field, never on the parent: 25 articles with people and events
+ * repeat it 50 times over, and it is most of what a batched query still costs.
+ *
+ * So the first parent of a field, with given arguments under a given root
+ * field, takes the plugin's full path, and the query its load was batched
+ * with is kept for the request. The field's other parents with the same
+ * arguments wait for that query and load with it straight away: same batch,
+ * same rows, same answer. When the first parent fails (not allowed, invalid
+ * arguments) or its load is one the batch leaves to stock, the others take the
+ * full path too, each failing or loading exactly as stock would.
+ *
+ * Only relation fields of api:: types that return the related entries
+ * (`people`, `event`), in queries, and only when no middleware or policy is
+ * configured on the field: a policy may look at the parent, so a field with
+ * one keeps the full path for every parent. `_connection` fields keep it too
+ * (their pageInfo reads the sanitized arguments).
+ */
+export function shareRelationResolution(strapi: Core.Strapi, relationFields: () => Map<string, RelationField>): void {
+  const graphql = strapi.plugin('graphql');
+  const extension = graphql.service('extension') as { generate: (options: unknown) => { resolversConfig?: Record<string, Record<string, ResolverConfig>> } };
+  const contentApi = graphql.service('content-api') as { buildSchema: () => GraphQLSchema };
+
+  // The schema's resolver settings are generated inside buildSchema; keep the last ones to read them below.
+  let resolversConfig: Record<string, Record<string, ResolverConfig>> = {};
+  const generate = extension.generate.bind(extension);
+  extension.generate = (options) => {
+    const generated = generate(options);
+    resolversConfig = generated.resolversConfig ?? {};
+    return generated;
+  };
+
+  // Typed locally, as in batched-load.ts; this is the batching `load`, installed at register.
+  const entityManager = strapi.db.entityManager as unknown as { load: Load };
+
+  const buildSchema = contentApi.buildSchema.bind(contentApi);
+  contentApi.buildSchema = () => {
+    const schema = buildSchema();
+    for (const [path, field] of relationFields()) {
+      const [typeName, fieldName] = path.split('.');
+      if (fieldName !== field.attributeName) continue; // `_connection` fields
+      const config = resolversConfig[typeName]?.[fieldName];
+      if ((config?.middlewares?.length ?? 0) > 0 || (config?.policies?.length ?? 0) > 0) continue;
+      const type = schema.getType(typeName);
+      const definition = isObjectType(type) ? type.getFields()[fieldName] : undefined;
+      if (!definition?.resolve) continue;
+      definition.resolve = shareAcrossParents(path, field, definition.resolve, entityManager);
+    }
+    return schema;
+  };
+}
+
+function shareAcrossParents(path: string, field: RelationField, fullResolve: Resolve, entityManager: { load: Load }): Resolve {
+  const loadShared = async (parent: unknown, request: object, query: Record<string, unknown>) => {
+    const related = await runInRelationScope({ request, field }, () => entityManager.load(field.uid, parent, field.attributeName, query));
+    // As the plugin's field resolvers shape it: a list is never null, a single relation may be.
+    return field.isToMany ? (related ?? []) : related;
+  };
+
+  return (parent, args, context, info) => {
+    if (info.operation.operation !== 'query' || context === null || typeof context !== 'object') {
+      return fullResolve(parent, args, context, info);
+    }
+    const argsKey = paramsKey(args);
+    if (argsKey === undefined) return fullResolve(parent, args, context, info);
+
+    let shared = sharedByRequest.get(context);
+    if (!shared) {
+      shared = new Map();
+      sharedByRequest.set(context, shared);
+    }
+    const key = `${path}\u0000${String(rootKeyOf(info))}\u0000${argsKey}`;
+    const known = shared.get(key);
+    if (known) {
+      return known.then((query) => (query ? loadShared(parent, context, query) : fullResolve(parent, args, context, info)));
+    }
+
+    // The first parent: the full path, watching for the query its load is batched with.
+    let share!: (query: Record<string, unknown> | null) => void;
+    shared.set(key, new Promise((resolve) => (share = resolve)));
+    const observer = (loaded: RelationField, query: Record<string, unknown>) => {
+      if (loaded.uid === field.uid && loaded.attributeName === field.attributeName) share(query);
+    };
+    const result = observeBatchedLoads(observer, () => fullResolve(parent, args, context, info));
+    // Settled without a batched load (an error, or a load left to stock): the others go the full way.
+    Promise.resolve(result).then(
+      () => share(null),
+      () => share(null),
+    );
+    return result;
+  };
+}
