@@ -7,6 +7,7 @@ import { registerGraphqlExtensions } from './graphql';
 import { registerGraphqlBatching } from './graphql-batching';
 import { grantPublicRead } from './permissions/grant-public-read';
 import { registerReaderPages } from './reader';
+import { sanitizeOutputInOnePass } from './output-sanitizing';
 import { registerReadIndexes } from './read-indexes';
 import { runReadsWithoutTransactions } from './read-transactions';
 import { seedDatabase } from './seed';
@@ -33,6 +34,7 @@ export default {
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
     // Last Document Service middleware of all: it must sit right before the repository.
     await runReadsWithoutTransactions(strapi);
+    sanitizeOutputInOnePass(strapi);
     await startResponseCache();
     await grantPublicRead(strapi);
     await createDevAdmin(strapi);
