@@ -12,7 +12,9 @@ const APP_ROOT = path.resolve(__dirname, '..', '..');
 const READY_TIMEOUT_MS = 180_000;
 
 /** The performance switches (src/performance-settings) the harness sets itself; inherited values are dropped. */
-const MODE_VARIABLES = ['STOCK_STRAPI', 'RESPONSE_CACHE', 'GRAPHQL_BATCHING', 'SQL_STATEMENT_HEADER', 'DEBUG'];
+const MODE_VARIABLES = [
+  'STOCK_STRAPI', 'RESPONSE_CACHE', 'GRAPHQL_BATCHING', 'READ_TRANSACTIONS', 'ONE_PASS_SANITIZER', 'SQL_STATEMENT_HEADER', 'DEBUG',
+];
 
 /**
  * @typedef {'stock' | 'cold' | 'warm'} Mode

@@ -1,6 +1,6 @@
 import type { Core, Schema } from '@strapi/strapi';
 import { contentTypes } from '@strapi/utils';
-import { isStockMode, readFlag } from '../performance-settings';
+import { isOnePassSanitizerEnabled } from '../performance-settings';
 
 type Auth = unknown;
 type OutputSanitizer = (data: unknown, schema: Schema.ContentType, options?: { auth?: Auth }) => Promise<unknown>;
@@ -51,7 +51,7 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> => {
  * sanitizer untouched. Off when STOCK_STRAPI=true or ONE_PASS_SANITIZER=false.
  */
 export function sanitizeOutputInOnePass(strapi: Core.Strapi): void {
-  if (isStockMode() || !readFlag('ONE_PASS_SANITIZER', true)) return;
+  if (!isOnePassSanitizerEnabled()) return;
 
   const sanitize = strapi.contentAPI.sanitize as unknown as { output: OutputSanitizer };
   const stockOutput = sanitize.output.bind(sanitize);

@@ -6,8 +6,9 @@ import os from 'node:os';
  * between boots without reloading modules.
  *
  * STOCK_STRAPI=true turns every one of them off at once (response cache,
- * GraphQL batching, one worker per core), so stock Strapi can be measured
- * from the same build and the same database.
+ * GraphQL batching, one worker per core, reads without transactions, the
+ * one-pass output sanitizer), so stock Strapi can be measured from the same
+ * build and the same database.
  */
 
 const TRUE = new Set(['true', '1', 'on', 'yes']);
@@ -38,6 +39,12 @@ export const isResponseCacheEnabled = (): boolean => !isStockMode() && readFlag(
 
 /** Batched loading of GraphQL relation fields (src/graphql-batching). */
 export const isGraphqlBatchingEnabled = (): boolean => !isStockMode() && readFlag('GRAPHQL_BATCHING', true);
+
+/** Document Service reads outside a transaction run without BEGIN/COMMIT (src/read-transactions). */
+export const isTransactionFreeReadEnabled = (): boolean => !isStockMode() && !readFlag('READ_TRANSACTIONS', false);
+
+/** REST output sanitized in one synchronous pass (src/output-sanitizing). */
+export const isOnePassSanitizerEnabled = (): boolean => !isStockMode() && readFlag('ONE_PASS_SANITIZER', true);
 
 /** Worker processes for `npm start`: one per core unless WORKERS says otherwise; stock Strapi runs one. */
 export function workerCount(): number {

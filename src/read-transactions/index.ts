@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { readFlag, isStockMode } from '../performance-settings';
+import { isTransactionFreeReadEnabled } from '../performance-settings';
 
 /** Document Service actions that only read. */
 const READ_ACTIONS = new Set(['findMany', 'findFirst', 'findOne', 'count']);
@@ -48,7 +48,7 @@ const NO_TRANSACTION = Object.freeze({
  * Off when STOCK_STRAPI=true or READ_TRANSACTIONS=true.
  */
 export async function runReadsWithoutTransactions(strapi: Core.Strapi): Promise<void> {
-  if (isStockMode() || readFlag('READ_TRANSACTIONS', false)) return;
+  if (!isTransactionFreeReadEnabled()) return;
 
   const { rows } = (await strapi.db.connection.raw('show default_transaction_isolation')) as {
     rows: Array<{ default_transaction_isolation: string }>;
