@@ -267,21 +267,22 @@ async function loadArticles(db, options) {
         }, `FROM (${source}) AS pairs ORDER BY owner_id, target_ord`),
       );
     };
+    /** Both rows of every article (draft and published) linked to `perArticle` of `targets` rows, in link order. */
+    const articleLinks = (/** @type {number} */ perArticle, /** @type {number} */ targets) =>
+      `SELECT 2 * g - 1 + v.published AS owner_id, ((g * ${perArticle} + k) % ${targets}) + 1 AS target_id, k + 1 AS target_ord
+         FROM generate_series(1, ${articles}) AS g CROSS JOIN (VALUES (0), (1)) AS v(published)
+         CROSS JOIN generate_series(0, ${perArticle - 1}) AS k`;
     await linkRows(
       articlePeople,
       'article',
       'person',
-      `SELECT 2 * g - 1 + v.published AS owner_id, ((g * ${PEOPLE_PER_ARTICLE} + k) % ${people}) + 1 AS target_id, k + 1 AS target_ord
-         FROM generate_series(1, ${articles}) AS g CROSS JOIN (VALUES (0), (1)) AS v(published)
-         CROSS JOIN generate_series(0, ${PEOPLE_PER_ARTICLE - 1}) AS k`,
+      articleLinks(PEOPLE_PER_ARTICLE, people),
     );
     await linkRows(
       articleEvents,
       'article',
       'event',
-      `SELECT 2 * g - 1 + v.published AS owner_id, ((g * ${EVENTS_PER_ARTICLE} + k) % ${events}) + 1 AS target_id, k + 1 AS target_ord
-         FROM generate_series(1, ${articles}) AS g CROSS JOIN (VALUES (0), (1)) AS v(published)
-         CROSS JOIN generate_series(0, ${EVENTS_PER_ARTICLE - 1}) AS k`,
+      articleLinks(EVENTS_PER_ARTICLE, events),
     );
     await linkRows(
       eventParticipants,
