@@ -8,6 +8,7 @@ import { registerGraphqlBatching } from './graphql-batching';
 import { grantPublicRead } from './permissions/grant-public-read';
 import { registerReaderPages } from './reader';
 import { sanitizeOutputInOnePass } from './output-sanitizing';
+import { registerPublishedCounters } from './published-counts';
 import { registerReadIndexes } from './read-indexes';
 import { runReadsWithoutTransactions } from './read-transactions';
 import { seedDatabase } from './seed';
@@ -24,6 +25,7 @@ export default {
     registerStatementCounter(strapi);
     registerResponseCache(strapi);
     registerReadIndexes(strapi);
+    registerPublishedCounters(strapi);
     registerDraftAccess(strapi);
     registerGraphqlExtensions(strapi);
     registerGraphqlBatching(strapi);

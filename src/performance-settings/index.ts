@@ -7,7 +7,7 @@ import os from 'node:os';
  *
  * STOCK_STRAPI=true turns every one of them off at once (response cache,
  * GraphQL batching, one worker per core, reads without transactions, the
- * one-pass output sanitizer), so stock Strapi can be measured from the same
+ * one-pass output sanitizer, published counters), so stock Strapi can be measured from the same
  * build and the same database.
  */
 
@@ -45,6 +45,9 @@ export const isTransactionFreeReadEnabled = (): boolean => !isStockMode() && !re
 
 /** REST output sanitized in one synchronous pass (src/output-sanitizing). */
 export const isOnePassSanitizerEnabled = (): boolean => !isStockMode() && readFlag('ONE_PASS_SANITIZER', true);
+
+/** Unfiltered published counts read from trigger-maintained counters (src/published-counts). */
+export const isPublishedCounterEnabled = (): boolean => !isStockMode() && readFlag('PUBLISHED_COUNTERS', true);
 
 /** Worker processes for `npm start`: one per core unless WORKERS says otherwise; stock Strapi runs one. */
 export function workerCount(): number {

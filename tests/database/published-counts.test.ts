@@ -1,0 +1,141 @@
+import { waitForDatabaseIdle } from '../../src/database-idle';
+import { installPublishedCounters, readPublishedCount } from '../../src/published-counts/counter-schema';
+import { seededArticle } from '../helpers/seed-fixture';
+import { bootStrapi, stopStrapi, type TestApp } from '../helpers/strapi';
+
+/**
+ * The published-article counter (src/published-counts) must equal what
+ * `count(*) WHERE published_at IS NOT NULL` says after every kind of write,
+ * inside and outside transactions, and REST must answer the same totals with
+ * it as without it.
+ */
+
+const ARTICLE = 'api::article.article';
+
+let app: TestApp;
+const savedResponseCache = process.env.RESPONSE_CACHE;
+beforeAll(async () => {
+  // Every list request must reach the database, so its statements can be read.
+  process.env.RESPONSE_CACHE = 'false';
+  app = await bootStrapi();
+});
+afterAll(async () => {
+  await stopStrapi(app);
+  if (savedResponseCache === undefined) delete process.env.RESPONSE_CACHE;
+  else process.env.RESPONSE_CACHE = savedResponseCache;
+});
+
+type Knex = TestApp['strapi']['db']['connection'];
+const knex = (): Knex => app.strapi.db.connection;
+
+const countedByQuery = async (connection: Knex = knex()) =>
+  Number((await connection.raw('SELECT count(*) AS n FROM articles WHERE published_at IS NOT NULL')).rows[0].n);
+
+/** What the counter says and what counting says, side by side. */
+const bothCounts = async (connection: Knex = knex()) => ({
+  counter: await readPublishedCount(connection, 'articles'),
+  query: await countedByQuery(connection),
+});
+
+let sequence = 0;
+const newArticle = () => {
+  sequence += 1;
+  return {
+    title: `Counter check ${sequence}`,
+    slug: `counter-check-${sequence}-${Date.now()}`,
+    body: [{ type: 'paragraph', children: [{ type: 'text', text: 'Counted.' }] }],
+    publishedDate: '2026-12-02',
+  };
+};
+
+describe('published counters', () => {
+  it('follow creating, publishing, republishing, unpublishing and deleting through the Document Service', async () => {
+    const documents = app.strapi.documents(ARTICLE);
+    const before = await bothCounts();
+    expect(before.counter).toBe(before.query);
+    expect(before.query).toBeGreaterThan(0);
+
+    const draft = await documents.create({ data: newArticle() as never });
+    expect(await bothCounts()).toEqual(before);
+
+    await documents.publish({ documentId: draft.documentId });
+    expect(await bothCounts()).toEqual({ counter: before.query + 1, query: before.query + 1 });
+
+    // Publishing again replaces the published row (a delete and an insert): the count stays.
+    await documents.update({ documentId: draft.documentId, data: { title: 'Counter check, edited' } as never });
+    await documents.publish({ documentId: draft.documentId });
+    expect(await bothCounts()).toEqual({ counter: before.query + 1, query: before.query + 1 });
+
+    await documents.unpublish({ documentId: draft.documentId });
+    expect(await bothCounts()).toEqual(before);
+
+    await documents.publish({ documentId: draft.documentId });
+    await documents.delete({ documentId: draft.documentId });
+    expect(await bothCounts()).toEqual(before);
+  });
+
+  it('change with the transaction that wrote the rows: seen inside it, gone after a rollback', async () => {
+    const before = await bothCounts();
+    await knex()
+      .transaction(async (trx) => {
+        await trx.raw(
+          `INSERT INTO articles (document_id, title, slug, published_date, published_at, created_at, updated_at)
+           SELECT 'counter-bulk-' || n, 'Bulk ' || n, 'counter-bulk-' || n, '2026-12-02', now(), now(), now()
+           FROM generate_series(1, 50) AS n`,
+        );
+        // One statement, fifty rows: counted from its transition table in one go.
+        expect(await bothCounts(trx)).toEqual({ counter: before.query + 50, query: before.query + 50 });
+        // Outside the transaction nothing has happened yet.
+        expect(await bothCounts()).toEqual(before);
+
+        await trx.raw("UPDATE articles SET published_at = NULL WHERE document_id LIKE 'counter-bulk-%' AND id % 2 = 0");
+        expect(await bothCounts(trx)).toEqual({ counter: before.query + 25, query: before.query + 25 });
+
+        await trx.raw('TRUNCATE articles CASCADE');
+        expect(await bothCounts(trx)).toEqual({ counter: 0, query: 0 });
+        throw new Error('roll back');
+      })
+      .catch((error: Error) => {
+        if (error.message !== 'roll back') throw error;
+      });
+    expect(await bothCounts()).toEqual(before);
+  });
+
+  it('answer the REST list total with one lookup instead of a count, and filtered lists with a count', async () => {
+    const statementsOf = async (url: string) => {
+      await waitForDatabaseIdle(app.strapi);
+      const statements: string[] = [];
+      const listener = (query: { sql: string }) => statements.push(query.sql);
+      knex().on('query', listener);
+      try {
+        const response = await app.http().get(url);
+        expect(response.status).toBe(200);
+        return { total: response.body.meta.pagination.total as number, statements };
+      } finally {
+        knex().off('query', listener);
+      }
+    };
+    const countsArticles = (sql: string) => /count\(/i.test(sql) && /"articles"/.test(sql);
+
+    const list = await statementsOf('/api/articles?pagination[pageSize]=1');
+    expect(list.total).toBe(await countedByQuery());
+    expect(list.statements.some((sql) => sql.includes('published_row_counts'))).toBe(true);
+    expect(list.statements.filter(countsArticles)).toEqual([]);
+
+    const filtered = await statementsOf(`/api/articles?filters[slug][$eq]=${seededArticle.slug}`);
+    expect(filtered.total).toBe(1);
+    expect(filtered.statements.some((sql) => sql.includes('published_row_counts'))).toBe(false);
+    expect(filtered.statements.filter(countsArticles)).toHaveLength(1);
+  });
+
+  it('are recounted when a trigger went missing, and left alone when all is in place', async () => {
+    await knex().raw('DROP TRIGGER articles_published_count_insert ON articles');
+    await knex().raw("UPDATE published_row_counts SET published = published + 1000 WHERE table_name = 'articles'");
+    const reinstalled = await app.strapi.db.transaction(({ trx }) => installPublishedCounters(trx, ['articles']));
+    expect(reinstalled).toEqual(['articles']);
+    const after = await bothCounts();
+    expect(after.counter).toBe(after.query);
+
+    expect(await app.strapi.db.transaction(({ trx }) => installPublishedCounters(trx, ['articles']))).toEqual([]);
+  });
+});
