@@ -260,6 +260,10 @@ async function startEmbeddedPostgres(options) {
       '-c', 'listen_addresses=127.0.0.1',
       // No Unix socket: its default folder may not exist or be writable here.
       '-c', 'unix_socket_directories=',
+      // The default (4.0) prices a random read for a spinning disk. Here the data is in memory or on
+      // an SSD, and at that price the planner hashes every row of a related table (all events) to
+      // populate 25 articles instead of looking up the 50 it needs: 4 ms instead of 0.3 ms at 5,000 events.
+      '-c', 'random_page_cost=1.1',
     ],
     { ...ids, detached: true, stdio: ['ignore', logFd, logFd], env: { ...process.env, LC_ALL: 'C' } },
   );
