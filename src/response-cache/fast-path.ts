@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { InvalidationBus } from './invalidation-bus';
-import { asGraphqlBody, bodyOf, graphqlKey, matchesIfNoneMatch, type RawUrlAliases } from './request-keys';
+import { matchesIfNoneMatch, rawBodyOf, rawGraphqlRequest, type RawRequestAliases } from './request-keys';
 import type { CachedResponse, ResponseStore } from './store';
 import { STATEMENT_HEADER } from '../sql-statements';
 import { isStatementHeaderEnabled } from '../performance-settings';
@@ -8,7 +8,7 @@ import { isStatementHeaderEnabled } from '../performance-settings';
 export interface FastPathOptions {
   store: ResponseStore;
   bus: InvalidationBus;
-  aliases: RawUrlAliases;
+  aliases: RawRequestAliases;
   restPrefix: string;
   graphqlPath: string;
   publicCacheControl: string;
@@ -21,37 +21,40 @@ export interface FastPathOptions {
  *
  * Only requests without credentials are answered here, and only from entries
  * the Koa middleware stored (so only answers Strapi gave the public), found
- * through the same keys: the raw URL's alias for REST, the body for GraphQL.
- * Everything else, including a GraphQL body read here that missed, goes on to
- * Koa unchanged; the body travels with the request (request-keys.ts `bodyOf`).
+ * through the aliases it learnt: the raw URL for REST, the raw body for
+ * GraphQL, so a hit parses nothing. Everything else, including a GraphQL
+ * body read here that missed, goes on to Koa unchanged; the body travels with
+ * the request (request-keys.ts `rawBodyOf`).
  */
 export function installFastPath(server: Server, options: FastPathOptions): void {
   const [koaListener] = server.listeners('request') as Array<(request: IncomingMessage, response: ServerResponse) => void>;
   if (!koaListener) return;
   const restPrefix = `${options.restPrefix}/`;
   const statementHeader = isStatementHeaderEnabled();
-  const hitHeaders = new WeakMap<CachedResponse, Record<string, string>>();
+  // Built once per entry, not per hit: the headers of a 304 and of a full answer (the latter with its length).
+  const hitHeaders = new WeakMap<CachedResponse, { notModified: Record<string, string>; full: Record<string, string> }>();
 
   const answer = (request: IncomingMessage, response: ServerResponse, entry: CachedResponse) => {
     let headers = hitHeaders.get(entry);
     if (!headers) {
-      headers = { ...entry.headers, 'cache-control': options.publicCacheControl, 'x-cache': 'HIT' };
-      if (statementHeader) headers[STATEMENT_HEADER.toLowerCase()] = '0';
+      const notModified: Record<string, string> = { ...entry.headers, 'cache-control': options.publicCacheControl, 'x-cache': 'HIT' };
+      if (statementHeader) notModified[STATEMENT_HEADER.toLowerCase()] = '0';
+      headers = { notModified, full: { ...notModified, 'content-length': String(entry.body.length) } };
       hitHeaders.set(entry, headers);
     }
     if (matchesIfNoneMatch(request.headers['if-none-match'], entry.etag)) {
-      response.writeHead(304, headers);
+      response.writeHead(304, headers.notModified);
       response.end();
       return;
     }
-    response.writeHead(entry.status, { ...headers, 'content-length': String(entry.body.length) });
+    response.writeHead(entry.status, headers.full);
     response.end(request.method === 'HEAD' ? undefined : entry.body);
   };
 
   const lookUpGraphql = async (request: IncomingMessage, response: ServerResponse) => {
-    const body = await bodyOf(request);
-    const graphql = body.ok ? asGraphqlBody(body.value) : null;
-    const entry = graphql && options.bus.ready ? options.store.get(graphqlKey('public', request.headers.origin ?? '', graphql)) : undefined;
+    const body = await rawBodyOf(request);
+    const key = body.ok ? options.aliases.get('public', request.headers.origin ?? '', rawGraphqlRequest(request.url ?? '', body.text)) : undefined;
+    const entry = key !== undefined && options.bus.ready ? options.store.get(key) : undefined;
     if (entry) answer(request, response, entry);
     else koaListener(request, response);
   };

@@ -6,7 +6,7 @@ import { GraphqlReads } from './graphql-reads';
 import { InvalidationBus } from './invalidation-bus';
 import { installFastPath } from './fast-path';
 import { createCacheMiddleware } from './middleware';
-import { RawUrlAliases } from './request-keys';
+import { RawRequestAliases } from './request-keys';
 import { ResponseStore } from './store';
 import { watchWrites } from './write-watcher';
 
@@ -45,7 +45,7 @@ export function registerResponseCache(strapi: Core.Strapi): void {
   const shared = {
     store,
     bus,
-    aliases: new RawUrlAliases(),
+    aliases: new RawRequestAliases(),
     restPrefix: strapi.config.get<string>('api.rest.prefix', '/api'),
     graphqlPath: strapi.config.get<string>('plugin::graphql.endpoint', '/graphql'),
     publicCacheControl: process.env.CACHE_CONTROL?.trim() || DEFAULT_PUBLIC_CACHE_CONTROL,

@@ -11,8 +11,10 @@ import {
   graphqlKey,
   hasReadBody,
   matchesIfNoneMatch,
+  rawBodyOf,
+  rawGraphqlRequest,
   restKey,
-  type RawUrlAliases,
+  type RawRequestAliases,
 } from './request-keys';
 import { strongEtag, type CachedResponse, type ResponseStore } from './store';
 
@@ -22,7 +24,7 @@ export interface CacheMiddlewareOptions {
   bus: InvalidationBus;
   dependencies: DependencyMap;
   graphqlReads: GraphqlReads;
-  aliases: RawUrlAliases;
+  aliases: RawRequestAliases;
   restPrefix: string;
   graphqlPath: string;
   /** `Cache-Control` for public answers; answers to a token are always `private, no-cache`. */
@@ -89,7 +91,13 @@ export function createCacheMiddleware(options: CacheMiddlewareOptions) {
     const graphql = asGraphqlBody(body.value);
     const graphqlTags = graphql && graphqlReads.dependenciesOf(graphql.query, graphql.operationName);
     if (!graphql || !graphqlTags) return null;
-    return { principal, origin, graphqlTags, key: graphqlKey(principal, origin, graphql) };
+    const key = graphqlKey(principal, origin, graphql);
+    if (principal === 'public') {
+      // For the HTTP server's fast path, which finds public reads by their bytes (already read: no waiting here).
+      const raw = await rawBodyOf(ctx.req);
+      if (raw.ok) aliases.set(principal, origin, rawGraphqlRequest(ctx.url, raw.text), key);
+    }
+    return { principal, origin, graphqlTags, key };
   };
 
   const answerFromCache = (ctx: Context, read: Read, entry: CachedResponse, cache: 'HIT' | 'MISS') => {

@@ -29,23 +29,34 @@ export function canonicalJson(value: unknown): string {
 }
 
 /**
- * Raw request URL → its REST key, learnt on the first request for that URL, so
- * later requests find their entry without parsing the query string again. The
- * mapping depends on nothing but the URL, so it never goes stale.
+ * A raw request (a REST URL, or a GraphQL path and body as sent) → its cache
+ * key, learnt on the first request, so later requests find their entry
+ * without parsing the query string or the JSON body again. The mapping
+ * depends on nothing but the raw request, so it never goes stale. Bounded by
+ * size as well as count: URLs and bodies are the caller's to make long.
  */
-export class RawUrlAliases {
-  private readonly aliases = new LRUCache<string, string>({ max: 20_000 });
+export class RawRequestAliases {
+  private readonly aliases = new LRUCache<string, string>({
+    max: 20_000,
+    maxSize: 16 * 1024 * 1024,
+    // Two bytes a character, at most: the strings' share of memory, near enough.
+    sizeCalculation: (key, rawKey) => 2 * (rawKey.length + key.length),
+    maxEntrySize: 256 * 1024,
+  });
 
-  private static rawKey = (principal: string, origin: string, url: string) => `${principal}\n${origin}\n${url}`;
+  private static rawKey = (principal: string, origin: string, raw: string) => `${principal}\n${origin}\n${raw}`;
 
-  get(principal: string, origin: string, url: string): string | undefined {
-    return this.aliases.get(RawUrlAliases.rawKey(principal, origin, url));
+  get(principal: string, origin: string, raw: string): string | undefined {
+    return this.aliases.get(RawRequestAliases.rawKey(principal, origin, raw));
   }
 
-  set(principal: string, origin: string, url: string, key: string): void {
-    this.aliases.set(RawUrlAliases.rawKey(principal, origin, url), key);
+  set(principal: string, origin: string, raw: string, key: string): void {
+    this.aliases.set(RawRequestAliases.rawKey(principal, origin, raw), key);
   }
 }
+
+/** The raw form of a GraphQL POST, as RawRequestAliases holds it (a URL always starts with `/`). */
+export const rawGraphqlRequest = (url: string, body: string) => `POST ${url}\n${body}`;
 
 export interface GraphqlBody {
   query: string;
@@ -53,44 +64,77 @@ export interface GraphqlBody {
   variables?: unknown;
 }
 
-export type BodyReading = { ok: true; value: unknown } | { ok: false; status: 400 | 413; message: string };
+export type BodyFailure = { ok: false; status: 400 | 413; message: string };
+export type RawBodyReading = { ok: true; text: string } | BodyFailure;
+export type BodyReading = { ok: true; value: unknown } | BodyFailure;
 
-const tooLarge = (): BodyReading => ({ ok: false, status: 413, message: `The request body is larger than the ${BODY_LIMIT_BYTES} byte limit` });
+const tooLarge = (): BodyFailure => ({ ok: false, status: 413, message: `The request body is larger than the ${BODY_LIMIT_BYTES} byte limit` });
 
 /**
- * Reads a JSON request body (at most BODY_LIMIT_BYTES). The cache reads GraphQL
- * bodies itself to find their key; what it read is handed on (see `bodyOf`),
- * and the GraphQL plugin's own parser skips a body that is already there.
+ * Reads a request body as text (at most BODY_LIMIT_BYTES). Plain stream
+ * events rather than an async iterator: this runs for every GraphQL request,
+ * cache hits included, and the events cost a fraction of the promises.
  */
-export async function readJsonBody(request: IncomingMessage): Promise<BodyReading> {
-  if (Number(request.headers['content-length'] ?? 0) > BODY_LIMIT_BYTES) return tooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > BODY_LIMIT_BYTES) return tooLarge();
-    chunks.push(chunk as Buffer);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
+function readRawBody(request: IncomingMessage): Promise<RawBodyReading> {
+  if (Number(request.headers['content-length'] ?? 0) > BODY_LIMIT_BYTES) return Promise.resolve(tooLarge());
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= BODY_LIMIT_BYTES) {
+        chunks.push(chunk);
+        return;
+      }
+      // Answer now; the rest of the body is read and dropped so the connection stays usable.
+      request.off('data', onData);
+      request.resume();
+      resolve(tooLarge());
+    };
+    request.on('data', onData);
+    request.once('end', () => {
+      if (size <= BODY_LIMIT_BYTES) resolve({ ok: true, text: chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8') });
+    });
+    request.once('error', (error) => resolve({ ok: false, status: 400, message: `The request body could not be read: ${error.message}` }));
+    // A client that goes away mid-body: nobody is left to answer, but the reading must not hang (after 'end' this is a no-op).
+    request.once('close', () => resolve({ ok: false, status: 400, message: 'The request body ended early' }));
+  });
+}
+
+function parseJsonBody(raw: RawBodyReading): BodyReading {
+  if (!raw.ok) return raw;
   try {
-    return { ok: true, value: text === '' ? {} : JSON.parse(text) };
+    return { ok: true, value: raw.text === '' ? {} : JSON.parse(raw.text) };
   } catch (error) {
     return { ok: false, status: 400, message: `The request body is not valid JSON: ${(error as Error).message}` };
   }
 }
 
+const RAW_BODY = Symbol('response-cache.raw-body');
 const BODY = Symbol('response-cache.body');
-type WithBody = IncomingMessage & { [BODY]?: Promise<BodyReading> };
+type WithBody = IncomingMessage & { [RAW_BODY]?: Promise<RawBodyReading>; [BODY]?: Promise<BodyReading> };
 
-/** The request's JSON body, read once however many times it is asked for. */
+/**
+ * The request's body as text, read once however many times it is asked for.
+ * The cache reads GraphQL bodies itself to find their key; what it read is
+ * handed on (see `bodyOf`), and the GraphQL plugin's own parser skips a body
+ * that is already there.
+ */
+export function rawBodyOf(request: IncomingMessage): Promise<RawBodyReading> {
+  const withBody = request as WithBody;
+  withBody[RAW_BODY] ??= readRawBody(request);
+  return withBody[RAW_BODY];
+}
+
+/** The request's JSON body, parsed once however many times it is asked for. */
 export function bodyOf(request: IncomingMessage): Promise<BodyReading> {
   const withBody = request as WithBody;
-  withBody[BODY] ??= readJsonBody(request);
+  withBody[BODY] ??= rawBodyOf(request).then(parseJsonBody);
   return withBody[BODY];
 }
 
 /** Whether the cache has already read this request's body (so nothing else may read the stream). */
-export const hasReadBody = (request: IncomingMessage): boolean => (request as WithBody)[BODY] !== undefined;
+export const hasReadBody = (request: IncomingMessage): boolean => (request as WithBody)[RAW_BODY] !== undefined;
 
 /** The GraphQL request in a parsed body, or null when it is not one the cache can key. */
 export function asGraphqlBody(value: unknown): GraphqlBody | null {

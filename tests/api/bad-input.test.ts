@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { graphql, useStrapi } from '../helpers/strapi';
 
 const suite = useStrapi();
@@ -127,6 +129,30 @@ describe('bad GraphQL gets a 400 naming the problem', () => {
     const result = await graphql(suite.app, 'query ($slug: String!) { articles(filters: { slug: { eq: $slug } }) { title } }', { slug: 5 });
     expect(result.status).toBe(400);
     expect(result.errors?.[0].message).toMatch(/Variable "\$slug" got invalid value 5/);
+  });
+
+  it('an oversize body, announced or not', async () => {
+    const body = JSON.stringify({ query: '{ articles { title } }', variables: { padding: 'x'.repeat(2 * 1024 * 1024) } });
+    const announced = await suite.app.http().post('/graphql').set('Content-Type', 'application/json').send(body).expect(413);
+    expect(JSON.stringify(announced.body)).toMatch(/larger than the \d+ byte limit/);
+
+    // Sent in chunks without a Content-Length: the limit is found while reading.
+    const server = suite.app.strapi.server.httpServer;
+    if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const chunked = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const request = http.request({ port, host: '127.0.0.1', method: 'POST', path: '/graphql', headers: { 'Content-Type': 'application/json' } }, (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+      });
+      request.on('error', reject);
+      for (let offset = 0; offset < body.length; offset += 64 * 1024) request.write(body.slice(offset, offset + 64 * 1024));
+      request.end();
+    });
+    expect(chunked.status).toBe(413);
+    expect(chunked.text).toMatch(/larger than the \d+ byte limit/);
   });
 
   it('a body that is not JSON', async () => {

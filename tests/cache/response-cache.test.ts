@@ -73,6 +73,23 @@ describe('repeated reads', () => {
     expect(second.headers['content-security-policy']).toBe(first.headers['content-security-policy']);
   });
 
+  it('over GraphQL are found by the bytes of their body; a body that parses the same shares the entry', async () => {
+    const query = '{ events(sort: "startDate:asc") { title } }';
+    const post = (body: string, headers: Record<string, string> = {}) =>
+      app.http().post('/graphql').set('Content-Type', 'application/json').set(headers).send(body);
+    const compact = JSON.stringify({ query, variables: {} });
+    const respaced = JSON.stringify({ variables: {}, query }, null, 2);
+    const first = await post(compact).expect(200);
+    const again = await post(compact).expect(200);
+    const reordered = await post(respaced).expect(200);
+    expect([first.headers['x-cache'], again.headers['x-cache'], reordered.headers['x-cache']]).toEqual(['MISS', 'HIT', 'HIT']);
+    expect(again.body).toEqual(first.body);
+    expect(reordered.body).toEqual(first.body);
+    expect(reordered.headers.etag).toBe(first.headers.etag);
+    const notModified = await post(compact, { 'If-None-Match': first.headers.etag }).expect(304);
+    expect(notModified.text).toBe('');
+  });
+
   it('share one entry whatever the order of the query parameters', async () => {
     const first = await get('/api/events?fields[0]=title&sort=startDate:desc&pagination[pageSize]=3').expect(200);
     const reordered = await get('/api/events?pagination[pageSize]=3&sort=startDate:desc&fields[0]=title').expect(200);
