@@ -5,12 +5,13 @@
  * creator columns and both sides of every link table, but nothing for:
  *
  * - the published list in its default order (`WHERE published_at IS NOT
- *   NULL ORDER BY id LIMIT n`) and, above all, its `count(id)` for
- *   `meta.pagination.total`, which REST runs on every list request: without
- *   an index that is a sequential scan of every draft and published row,
- *   bodies included (about 140 ms at 100,000 articles). The partial index
- *   holds only published ids, so the count is an index-only scan and the page
- *   is read in order without a filter;
+ *   NULL ORDER BY id LIMIT n`) and its `count(id)` for
+ *   `meta.pagination.total`: without an index that count is a sequential
+ *   scan of every draft and published row, bodies included (about 140 ms at
+ *   100,000 articles). The partial index holds only published ids, so the
+ *   page is read in order without a filter and a count is an index-only scan
+ *   (the unfiltered count is usually read from a counter instead, see
+ *   src/published-counts);
  * - slugs (`filters[slug][$eq]`, and the uniqueness check Strapi runs for a
  *   uid field on every write): a sequential scan per lookup otherwise.
  *

@@ -46,7 +46,9 @@ const MAX_CONNECTIONS = 300;
 const USAGE = `Usage: npm run bench -- [options]
 
   --articles N        synthetic articles to load (default 1000)
-  --duration S        seconds each measured run lasts (default 10)
+  --duration S        seconds each measured run lasts (default 4)
+  --rounds N          measured runs per target and scenario, the targets taking turns
+                      run by run; each figure is the median of its runs (default 3)
   --warmup S          seconds of unmeasured load before each run (default 2)
   --connections N     concurrent connections (default 10)
   --workers N         WORKERS for the CMS, and processes of the raw and ceiling servers
@@ -67,7 +69,8 @@ function readOptions() {
   const { values } = parseArgs({
     options: {
       articles: { type: 'string', default: '1000' },
-      duration: { type: 'string', default: '10' },
+      duration: { type: 'string', default: '4' },
+      rounds: { type: 'string', default: '3' },
       warmup: { type: 'string', default: '2' },
       connections: { type: 'string', default: '10' },
       workers: { type: 'string' },
@@ -100,6 +103,7 @@ function readOptions() {
   return {
     articles: whole('articles', values.articles),
     duration: whole('duration', values.duration),
+    rounds: whole('rounds', values.rounds),
     warmup: whole('warmup', values.warmup, 0),
     connections: whole('connections', values.connections),
     /** Passed to the CMS as WORKERS only when given; the baselines always need a number. */
@@ -263,6 +267,19 @@ async function ensureExternalDatabase(url) {
 /** @param {number | null} value */
 const ms = (value) => (value === null ? '— ms' : `${value.toFixed(1)} ms`);
 
+/** The middle value (the mean of the two middle ones for an even count). @param {number[]} values */
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** The median of the values that are not null (no response in that run), or null when none is. @param {Array<number | null>} values */
+function medianOrNull(values) {
+  const known = /** @type {number[]} */ (values.filter((value) => value !== null));
+  return known.length === 0 ? null : median(known);
+}
+
 /** @param {Headers} headers */
 const statementsOf = (headers) => {
   const value = headers.get('x-sql-statements');
@@ -281,7 +298,7 @@ async function main() {
   const readIds = options.scenarios.filter((id) => id !== 'S5');
   say(
     `${options.articles} articles; scenarios ${options.scenarios.join(', ')}; targets ${options.targets.join(', ')}; ` +
-      `${options.connections} connections, ${options.warmup} s warm-up + ${options.duration} s per run; ` +
+      `${options.connections} connections, ${options.warmup} s warm-up + ${options.rounds} × ${options.duration} s per target; ` +
       `raw and ceiling: ${options.baselineWorkers} process(es); logs in ${path.relative(APP_ROOT, logDir)}/`,
   );
 
@@ -447,11 +464,16 @@ async function main() {
     if (!memory[target] || now.bytes > memory[target].bytes) memory[target] = now;
   };
 
+  // Throughput on this kind of machine drifts by a third or more from one run to the next, whatever
+  // runs: the targets take turns round by round, so drift reaches them all alike, and the median of
+  // each target's rounds is its figure.
   for (const scenario of scenarios) {
     figures[scenario.id] = {};
-    for (const target of options.targets) {
-      const server = running[target];
-      if (!server) continue;
+    const targets = options.targets.filter((target) => running[target]);
+    /** @type {Record<string, { statements: number | null, cacheHeader: string | null, rounds: import('./load').Measured[] }>} */
+    const byTarget = {};
+    for (const target of targets) {
+      const server = /** @type {import('./targets').Running} */ (running[target]);
       // One request warms a cache (warm), then a few in a row give the statements of a steady request.
       let statements = null;
       let cacheHeader = null;
@@ -462,16 +484,28 @@ async function main() {
       }
       (checks[scenario.id].cacheHeader ??= {})[target] = cacheHeader;
       if (options.warmup > 0) await drive(server.url, scenario, { ...load, seconds: options.warmup });
-      const measured = await drive(server.url, scenario, load);
-      noteMemory(target);
-      errors += measured.errors;
-      figures[scenario.id][target] = { rps: measured.rps, p50: measured.p50, p99: measured.p99, statements };
-      runs.push({ scenario: scenario.id, target, ...measured, statements, cache: cacheHeader });
+      byTarget[target] = { statements, cacheHeader, rounds: [] };
+    }
+    for (let round = 1; round <= options.rounds; round++) {
+      for (const target of targets) {
+        const measured = await drive(/** @type {import('./targets').Running} */ (running[target]).url, scenario, load);
+        noteMemory(target);
+        errors += measured.errors;
+        byTarget[target].rounds.push(measured);
+        runs.push({ scenario: scenario.id, target, round, ...measured, statements: byTarget[target].statements });
+      }
+    }
+    for (const target of targets) {
+      const { statements, cacheHeader, rounds } = byTarget[target];
+      const figure = { rps: median(rounds.map((run) => run.rps)), p50: medianOrNull(rounds.map((run) => run.p50)), p99: medianOrNull(rounds.map((run) => run.p99)) };
+      figures[scenario.id][target] = { ...figure, statements };
+      const requests = rounds.reduce((sum, run) => sum + run.requests, 0);
       say(
-        `${scenario.id} ${target.padEnd(7)} ${measured.rps.toFixed(1).padStart(8)} req/s  p50 ${ms(measured.p50)}  ` +
-          `p99 ${ms(measured.p99)}  SQL/req ${statements ?? '—'}${cacheHeader ? `  X-Cache ${cacheHeader}` : ''}` +
-          `${measured.errors ? `  ERRORS ${measured.errors}` : ''}` +
-          `${measured.requests === 0 ? '  (no response within the run: try a longer --duration)' : ''}`,
+        `${scenario.id} ${target.padEnd(7)} ${figure.rps.toFixed(1).padStart(8)} req/s  p50 ${ms(figure.p50)}  ` +
+          `p99 ${ms(figure.p99)}  SQL/req ${statements ?? '—'}${cacheHeader ? `  X-Cache ${cacheHeader}` : ''}` +
+          `  rounds ${rounds.map((run) => run.rps.toFixed(0)).join(' / ')} req/s` +
+          `${rounds.some((run) => run.errors) ? `  ERRORS ${rounds.reduce((sum, run) => sum + run.errors, 0)}` : ''}` +
+          `${requests === 0 ? '  (no response within the run: try a longer --duration)' : ''}`,
       );
     }
   }
@@ -493,7 +527,8 @@ async function main() {
     for (const mode of /** @type {const} */ (['warm', 'cold', 'stock'])) {
       const server = running[mode];
       if (!server) continue;
-      const mixedLoad = { ...load, writeShare: 0.05 };
+      // One run as long as a read scenario's rounds together: stale reads are counted, not compared.
+      const mixedLoad = { ...load, seconds: options.duration * options.rounds, writeShare: 0.05 };
       if (options.warmup > 0) {
         await driveMixed(server.url, await hotDocuments(), token, { ...mixedLoad, seconds: options.warmup });
         await waitForQuietDatabase(db);
