@@ -28,7 +28,7 @@ const { fillSecrets } = require('../dev-env');
 const { startEmbeddedPostgres } = require('../embedded-postgres');
 const { loadArticles, articleSlug, peopleFor, eventsFor, collectionName } = require('./load-articles');
 const { readScenarios } = require('./scenarios');
-const { startStrapi, startBaseline, targetMemory } = require('./targets');
+const { startStrapi, startBaseline, targetMemory, waitUntilIdle } = require('./targets');
 const { drive, driveMixed } = require('./load');
 const { formatTable, resultJson } = require('./report');
 const { startProcess, cleanUp, onCleanup, cleanUpOnSignals, isStopping } = require('./processes');
@@ -484,12 +484,15 @@ async function main() {
       }
       (checks[scenario.id].cacheHeader ??= {})[target] = cacheHeader;
       if (options.warmup > 0) await drive(server.url, scenario, { ...load, seconds: options.warmup });
+      await waitUntilIdle(server);
       byTarget[target] = { statements, cacheHeader, rounds: [] };
     }
     for (let round = 1; round <= options.rounds; round++) {
       for (const target of targets) {
-        const measured = await drive(/** @type {import('./targets').Running} */ (running[target]).url, scenario, load);
+        const server = /** @type {import('./targets').Running} */ (running[target]);
+        const measured = await drive(server.url, scenario, load);
         noteMemory(target);
+        await waitUntilIdle(server);
         errors += measured.errors;
         byTarget[target].rounds.push(measured);
         runs.push({ scenario: scenario.id, target, round, ...measured, statements: byTarget[target].statements });

@@ -74,6 +74,21 @@ function residentBytes(pid) {
   }
 }
 
+/**
+ * CPU time a process has used so far, in clock ticks (user + system).
+ * @param {number} pid
+ */
+function cpuTicks(pid) {
+  try {
+    // The command name (field 2) may hold spaces: count fields from the closing parenthesis.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
+}
+
 /** @param {number} pid */
 function commandLine(pid) {
   try {
@@ -232,6 +247,7 @@ module.exports = {
   cleanUpOnSignals,
   processTree,
   residentBytes,
+  cpuTicks,
   commandLine,
   isAlive,
   sleep,

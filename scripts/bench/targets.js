@@ -5,7 +5,7 @@
  * start is measured as it ships), the raw baseline and the ceiling server.
  */
 const path = require('node:path');
-const { startProcess, processTree, residentBytes, sleep } = require('./processes');
+const { startProcess, processTree, residentBytes, cpuTicks, sleep } = require('./processes');
 const { anyFreePort: freePort } = require('../embedded-postgres');
 
 const APP_ROOT = path.resolve(__dirname, '..', '..');
@@ -13,7 +13,8 @@ const READY_TIMEOUT_MS = 180_000;
 
 /** The performance switches (src/performance-settings) the harness sets itself; inherited values are dropped. */
 const MODE_VARIABLES = [
-  'STOCK_STRAPI', 'RESPONSE_CACHE', 'GRAPHQL_BATCHING', 'READ_TRANSACTIONS', 'ONE_PASS_SANITIZER', 'PUBLISHED_COUNTERS', 'SQL_STATEMENT_HEADER', 'DEBUG',
+  'STOCK_STRAPI', 'RESPONSE_CACHE', 'GRAPHQL_BATCHING', 'READ_TRANSACTIONS', 'ONE_PASS_SANITIZER', 'PUBLISHED_COUNTERS',
+  'V8_SEMI_SPACE_MB', 'SQL_STATEMENT_HEADER', 'DEBUG',
 ];
 
 /**
@@ -128,4 +129,30 @@ function targetMemory(target) {
   return { bytes: tree.reduce((sum, pid) => sum + residentBytes(pid), 0), processes: tree.length };
 }
 
-module.exports = { startStrapi, startBaseline, targetMemory, freePort };
+/** Clock ticks per second of /proc's CPU times (USER_HZ: 100 on Linux). */
+const TICKS_PER_SECOND = 100;
+
+/**
+ * Waits until a target has finished the work a run left it: autocannon stops
+ * at its deadline, but requests already sent go on being served (stock
+ * Strapi's S4 takes a second each, ten in flight), and that work must not be
+ * counted against the next target. Quiet means under 5% of a core for
+ * 300 ms in a row.
+ * @param {Running} target
+ * @param {number} [timeoutMs]
+ */
+async function waitUntilIdle(target, timeoutMs = 30_000) {
+  const windowMs = 300;
+  const deadline = Date.now() + timeoutMs;
+  const used = () => processTree(target.pid).reduce((sum, pid) => sum + cpuTicks(pid), 0);
+  let before = used();
+  while (Date.now() < deadline) {
+    await sleep(windowMs);
+    const now = used();
+    if (((now - before) / TICKS_PER_SECOND) * 1000 < windowMs * 0.05) return;
+    before = now;
+  }
+  throw new Error(`${target.name} was still busy ${timeoutMs / 1000} s after a run`);
+}
+
+module.exports = { startStrapi, startBaseline, targetMemory, waitUntilIdle, freePort };
