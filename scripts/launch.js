@@ -36,20 +36,6 @@ const COMMANDS = {
 /** @param {string} message */
 const say = (message) => console.log(`[launch] ${message}`);
 
-/**
- * Node flags for the production server, from the compiled src/performance-settings
- * (the cluster's workers inherit them). Without a build there are none: serve.js
- * then stops with its own message.
- * @returns {string[]}
- */
-function serverNodeFlags() {
-  const settings = path.join(APP_ROOT, 'dist', 'src', 'performance-settings', 'index.js');
-  if (!fs.existsSync(settings)) return [];
-  /** @type {{ serverNodeFlags: () => string[] }} */
-  const { serverNodeFlags: flags } = require(settings);
-  return flags();
-}
-
 async function main() {
   const mode = process.argv[2] ?? '';
   const command = COMMANDS[mode];
@@ -83,8 +69,7 @@ async function main() {
 
   // Strapi gets its own process group, so a Ctrl-C reaches it once, through us,
   // and the database is stopped only after Strapi has let go of it.
-  const nodeFlags = mode === 'start' ? serverNodeFlags() : [];
-  const child = spawn(process.execPath, [...nodeFlags, ...command], { cwd: APP_ROOT, stdio: 'inherit', detached: true, env: process.env });
+  const child = spawn(process.execPath, command, { cwd: APP_ROOT, stdio: 'inherit', detached: true, env: process.env });
   let stopping = false;
 
   /** @param {NodeJS.Signals} signal */

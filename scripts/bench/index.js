@@ -38,6 +38,8 @@ const STRAPI_BIN = path.join(path.dirname(require.resolve('@strapi/strapi/packag
 const ALL_TARGETS = /** @type {const} */ (['stock', 'cold', 'warm', 'raw', 'ceiling']);
 const STRAPI_MODES = /** @type {const} */ (['stock', 'cold', 'warm']);
 const ALL_SCENARIOS = ['S1', 'S2', 'S3', 'S4', 'S5'];
+/** A measured run lasts at least this many of the target's median latencies (see the rounds below). */
+const RUN_LATENCIES = 20;
 /** Connections the embedded server allows (PostgreSQL's default is 100). */
 const MAX_CONNECTIONS = 300;
 
@@ -470,7 +472,7 @@ async function main() {
   for (const scenario of scenarios) {
     figures[scenario.id] = {};
     const targets = options.targets.filter((target) => running[target]);
-    /** @type {Record<string, { statements: number | null, cacheHeader: string | null, rounds: import('./load').Measured[] }>} */
+    /** @type {Record<string, { statements: number | null, cacheHeader: string | null, seconds: number, rounds: import('./load').Measured[] }>} */
     const byTarget = {};
     for (const target of targets) {
       const server = /** @type {import('./targets').Running} */ (running[target]);
@@ -483,14 +485,18 @@ async function main() {
         cacheHeader = sample.headers.get('x-cache');
       }
       (checks[scenario.id].cacheHeader ??= {})[target] = cacheHeader;
-      if (options.warmup > 0) await drive(server.url, scenario, { ...load, seconds: options.warmup });
+      const warmup = options.warmup > 0 ? await drive(server.url, scenario, { ...load, seconds: options.warmup }) : null;
       await waitUntilIdle(server);
-      byTarget[target] = { statements, cacheHeader, rounds: [] };
+      // A run counts the requests answered before its deadline: the first answers come one latency
+      // after the start, so a run only a few latencies long undercounts a slow target (stock S4 takes
+      // over a second a request). Runs last at least RUN_LATENCIES of the warm-up's median latency.
+      const seconds = Math.max(options.duration, Math.ceil((RUN_LATENCIES * (warmup?.p50 ?? 0)) / 1000));
+      byTarget[target] = { statements, cacheHeader, seconds, rounds: [] };
     }
     for (let round = 1; round <= options.rounds; round++) {
       for (const target of targets) {
         const server = /** @type {import('./targets').Running} */ (running[target]);
-        const measured = await drive(server.url, scenario, load);
+        const measured = await drive(server.url, scenario, { ...load, seconds: byTarget[target].seconds });
         noteMemory(target);
         await waitUntilIdle(server);
         errors += measured.errors;
@@ -499,14 +505,14 @@ async function main() {
       }
     }
     for (const target of targets) {
-      const { statements, cacheHeader, rounds } = byTarget[target];
+      const { statements, cacheHeader, seconds, rounds } = byTarget[target];
       const figure = { rps: median(rounds.map((run) => run.rps)), p50: medianOrNull(rounds.map((run) => run.p50)), p99: medianOrNull(rounds.map((run) => run.p99)) };
       figures[scenario.id][target] = { ...figure, statements };
       const requests = rounds.reduce((sum, run) => sum + run.requests, 0);
       say(
         `${scenario.id} ${target.padEnd(7)} ${figure.rps.toFixed(1).padStart(8)} req/s  p50 ${ms(figure.p50)}  ` +
           `p99 ${ms(figure.p99)}  SQL/req ${statements ?? '—'}${cacheHeader ? `  X-Cache ${cacheHeader}` : ''}` +
-          `  rounds ${rounds.map((run) => run.rps.toFixed(0)).join(' / ')} req/s` +
+          `  rounds ${rounds.map((run) => run.rps.toFixed(0)).join(' / ')} req/s of ${seconds} s` +
           `${rounds.some((run) => run.errors) ? `  ERRORS ${rounds.reduce((sum, run) => sum + run.errors, 0)}` : ''}` +
           `${requests === 0 ? '  (no response within the run: try a longer --duration)' : ''}`,
       );

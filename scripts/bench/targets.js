@@ -14,7 +14,7 @@ const READY_TIMEOUT_MS = 180_000;
 /** The performance switches (src/performance-settings) the harness sets itself; inherited values are dropped. */
 const MODE_VARIABLES = [
   'STOCK_STRAPI', 'RESPONSE_CACHE', 'GRAPHQL_BATCHING', 'READ_TRANSACTIONS', 'ONE_PASS_SANITIZER', 'PUBLISHED_COUNTERS',
-  'V8_SEMI_SPACE_MB', 'SQL_STATEMENT_HEADER', 'DEBUG',
+  'SQL_STATEMENT_HEADER', 'DEBUG',
 ];
 
 /**

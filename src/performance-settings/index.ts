@@ -7,9 +7,8 @@ import os from 'node:os';
  *
  * STOCK_STRAPI=true turns every one of them off at once (response cache,
  * GraphQL batching, one worker per core, reads without transactions, the
- * one-pass output sanitizer, published counters, the larger young
- * generation), so stock Strapi can be measured from the same build and the
- * same database.
+ * one-pass output sanitizer, published counters), so stock Strapi can be measured from the same
+ * build and the same database.
  */
 
 const TRUE = new Set(['true', '1', 'on', 'yes']);
@@ -54,20 +53,6 @@ export const isPublishedCounterEnabled = (): boolean => !isStockMode() && readFl
 export function workerCount(): number {
   if (isStockMode()) return 1;
   return readPositiveInteger('WORKERS', os.availableParallelism());
-}
-
-/**
- * Node flags for `npm start`'s processes: a young generation of
- * V8_SEMI_SPACE_MB per semi-space (default 32; V8's own is 16). Each request
- * allocates a great deal that dies young (rows, resolver results, JSON); with
- * the default, V8 scavenges so often that collection takes about a sixth of a
- * worker's time on GraphQL reads, and a larger young generation buys about a
- * tenth more throughput for some tens of MB per worker. Stock Strapi runs
- * with V8's defaults.
- */
-export function serverNodeFlags(): string[] {
-  if (isStockMode()) return [];
-  return [`--max-semi-space-size=${readPositiveInteger('V8_SEMI_SPACE_MB', 32)}`];
 }
 
 /** Adds an `X-SQL-Statements` header to every response: a measuring aid for benchmarks and tests. */
