@@ -51,7 +51,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --duration S        seconds each measured run lasts (default 4)
   --rounds N          measured runs per target and scenario, the targets taking turns
                       run by run; each figure is the median of its runs (default 3)
-  --warmup S          seconds of unmeasured load before each run (default 2)
+  --warmup S          seconds of unmeasured load before each run (default 3)
   --connections N     concurrent connections (default 10)
   --workers N         WORKERS for the CMS, and processes of the raw and ceiling servers
                       (default: WORKERS from the environment, else one per core)
@@ -73,7 +73,7 @@ function readOptions() {
       articles: { type: 'string', default: '1000' },
       duration: { type: 'string', default: '4' },
       rounds: { type: 'string', default: '3' },
-      warmup: { type: 'string', default: '2' },
+      warmup: { type: 'string', default: '3' },
       connections: { type: 'string', default: '10' },
       workers: { type: 'string' },
       scenarios: { type: 'string', default: ALL_SCENARIOS.join(',') },
@@ -496,6 +496,12 @@ async function main() {
     for (let round = 1; round <= options.rounds; round++) {
       for (const target of targets) {
         const server = /** @type {import('./targets').Running} */ (running[target]);
+        // Again before every round: a worker idle while the others ran lets V8 age out its compiled
+        // code, and the first seconds after would measure compilation (cold S4 lost a third that way).
+        if (options.warmup > 0) {
+          await drive(server.url, scenario, { ...load, seconds: options.warmup });
+          await waitUntilIdle(server);
+        }
         const measured = await drive(server.url, scenario, { ...load, seconds: byTarget[target].seconds });
         noteMemory(target);
         await waitUntilIdle(server);

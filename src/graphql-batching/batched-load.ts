@@ -11,6 +11,8 @@ import type { RelationField } from './relation-fields';
 export interface RelationScope {
   request: object;
   field: RelationField;
+  /** The attributes the query reads of the related rows, when known (selected-columns.ts); else all. */
+  columns?: readonly string[];
 }
 
 const relationScope = new AsyncLocalStorage<RelationScope>();
@@ -119,6 +121,7 @@ function planBatch(scope: RelationScope, uid: string, entity: unknown, fields: u
 
   const { limit, offset, ...unpaged } = params;
   if (!isOptionalInteger(limit, 1) || !isOptionalInteger(offset, 0)) return undefined;
+  if (scope.columns && unpaged.select === undefined) unpaged.select = scope.columns;
   // A to-one relation is one row; a page that skips rows of it is left to stock.
   if (!field.isToMany && (offset ?? 0) > 0) return undefined;
 

@@ -1,8 +1,10 @@
 import type { Core } from '@strapi/strapi';
+import type { GraphQLResolveInfo } from 'graphql';
 import { isGraphqlBatchingEnabled, readPositiveInteger } from '../performance-settings';
 import { batchRelationLoads, DEFAULT_MAX_ROWS_PER_STATEMENT, runInRelationScope } from './batched-load';
 import { unwrapPlainFields } from './plain-fields';
-import { listRelationFields } from './relation-fields';
+import { listRelationFields, targetAttributes } from './relation-fields';
+import { selectedColumns } from './selected-columns';
 import { shareRelationResolution } from './shared-resolution';
 
 type Resolver = (root: unknown, args: unknown, ctx: unknown, info: { operation: { operation: string } }) => unknown;
@@ -37,7 +39,8 @@ type NexusNamespace = {
  * Plain value fields (title, dates, ...) also lose the plugin's per-field
  * authorization and policy wrapper, which does nothing for them (plain-fields.ts).
  * A relation field's authorization and argument handling, the same for every
- * parent, run once per request and arguments (shared-resolution.ts).
+ * parent, run once per request and arguments (shared-resolution.ts), and its
+ * batch reads only the columns the query selects (selected-columns.ts).
  *
  * Off when STOCK_STRAPI=true or GRAPHQL_BATCHING=false, read once at start:
  * then nothing here is installed and the plugin runs untouched.
@@ -47,8 +50,9 @@ export function registerGraphqlBatching(strapi: Core.Strapi): void {
 
   batchRelationLoads(strapi, { maxRows: readPositiveInteger('GRAPHQL_BATCH_MAX_ROWS', DEFAULT_MAX_ROWS_PER_STATEMENT) });
   const hasOwnResolver = new Set<string>();
-  unwrapPlainFields(strapi, hasOwnResolver);
-  shareRelationResolution(strapi, () => listRelationFields(strapi));
+  const plainFields = new Set<string>();
+  unwrapPlainFields(strapi, hasOwnResolver, plainFields);
+  shareRelationResolution(strapi, () => listRelationFields(strapi), plainFields);
 
   strapi
     .plugin('graphql')
@@ -68,7 +72,8 @@ export function registerGraphqlBatching(strapi: Core.Strapi): void {
                 if (info.operation.operation !== 'query' || ctx === null || typeof ctx !== 'object') {
                   return next(root, args, ctx, info);
                 }
-                return runInRelationScope({ request: ctx, field }, () => next(root, args, ctx, info));
+                const columns = selectedColumns(info as GraphQLResolveInfo, targetAttributes(strapi, field), relationFields, plainFields);
+                return runInRelationScope({ request: ctx, field, columns }, () => next(root, args, ctx, info));
               };
             },
           }),

@@ -13,9 +13,11 @@ const SYSTEM_FIELDS = ['documentId', 'createdAt', 'updatedAt', 'publishedAt'];
  * nothing, because plain value fields (title, dates, ...) have no auth config and
  * no policies. Those fields get GraphQL's own resolver back, which reads the same
  * property the wrapped one read; relation fields and anything with a resolver or
- * resolver config of its own keep the plugin's wrapper.
+ * resolver config of its own keep the plugin's wrapper. The fields given back
+ * are added to `unwrapped` (`Type.field`): they read their own property and
+ * nothing else (selected-columns.ts relies on it).
  */
-export function unwrapPlainFields(strapi: Core.Strapi, hasOwnResolver: Set<string>): void {
+export function unwrapPlainFields(strapi: Core.Strapi, hasOwnResolver: Set<string>, unwrapped: Set<string>): void {
   const contentApi = strapi.plugin('graphql').service('content-api') as { buildSchema: () => GraphQLSchema };
   const { naming } = strapi.plugin('graphql').service('utils') as { naming: { getTypeName: (contentType: unknown) => string } };
   const buildSchema = contentApi.buildSchema.bind(contentApi);
@@ -32,7 +34,9 @@ export function unwrapPlainFields(strapi: Core.Strapi, hasOwnResolver: Set<strin
         .map(([name]) => name)
         .concat(SYSTEM_FIELDS);
       for (const name of plain) {
-        if (fields[name] && !hasOwnResolver.has(`${type.name}.${name}`)) fields[name].resolve = undefined;
+        if (!fields[name] || hasOwnResolver.has(`${type.name}.${name}`)) continue;
+        fields[name].resolve = undefined;
+        unwrapped.add(`${type.name}.${name}`);
       }
     }
     return schema;

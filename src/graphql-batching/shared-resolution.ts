@@ -2,7 +2,8 @@ import type { Core } from '@strapi/strapi';
 import type { GraphQLFieldResolver, GraphQLResolveInfo, GraphQLSchema } from 'graphql';
 import { isObjectType } from 'graphql';
 import { observeBatchedLoads, paramsKey, runInRelationScope } from './batched-load';
-import type { RelationField } from './relation-fields';
+import { targetAttributes, type RelationField } from './relation-fields';
+import { selectedColumns } from './selected-columns';
 
 type Load = (uid: string, entity: unknown, fields: unknown, params?: unknown) => Promise<unknown>;
 type Resolve = GraphQLFieldResolver<unknown, unknown, Record<string, unknown>>;
@@ -55,7 +56,11 @@ function rootKeyOf(info: GraphQLResolveInfo): string | number {
  * one keeps the full path for every parent. `_connection` fields keep it too
  * (their pageInfo reads the sanitized arguments).
  */
-export function shareRelationResolution(strapi: Core.Strapi, relationFields: () => Map<string, RelationField>): void {
+export function shareRelationResolution(
+  strapi: Core.Strapi,
+  relationFields: () => Map<string, RelationField>,
+  plainFields: ReadonlySet<string>,
+): void {
   const graphql = strapi.plugin('graphql');
   const extension = graphql.service('extension') as { generate: (options: unknown) => { resolversConfig?: Record<string, Record<string, ResolverConfig>> } };
   const contentApi = graphql.service('content-api') as { buildSchema: () => GraphQLSchema };
@@ -75,7 +80,8 @@ export function shareRelationResolution(strapi: Core.Strapi, relationFields: () 
   const buildSchema = contentApi.buildSchema.bind(contentApi);
   contentApi.buildSchema = () => {
     const schema = buildSchema();
-    for (const [path, field] of relationFields()) {
+    const fields = relationFields();
+    for (const [path, field] of fields) {
       const [typeName, fieldName] = path.split('.');
       if (fieldName !== field.attributeName) continue; // `_connection` fields
       const config = resolversConfig[typeName]?.[fieldName];
@@ -83,15 +89,24 @@ export function shareRelationResolution(strapi: Core.Strapi, relationFields: () 
       const type = schema.getType(typeName);
       const definition = isObjectType(type) ? type.getFields()[fieldName] : undefined;
       if (!definition?.resolve) continue;
-      definition.resolve = shareAcrossParents(path, field, definition.resolve, entityManager);
+      const attributes = targetAttributes(strapi, field);
+      const columnsOf = (info: GraphQLResolveInfo) => selectedColumns(info, attributes, fields, plainFields);
+      definition.resolve = shareAcrossParents(path, field, definition.resolve, entityManager, columnsOf);
     }
     return schema;
   };
 }
 
-function shareAcrossParents(path: string, field: RelationField, fullResolve: Resolve, entityManager: { load: Load }): Resolve {
-  const loadShared = async (parent: unknown, request: object, query: Record<string, unknown>) => {
-    const related = await runInRelationScope({ request, field }, () => entityManager.load(field.uid, parent, field.attributeName, query));
+function shareAcrossParents(
+  path: string,
+  field: RelationField,
+  fullResolve: Resolve,
+  entityManager: { load: Load },
+  columnsOf: (info: GraphQLResolveInfo) => readonly string[] | undefined,
+): Resolve {
+  const loadShared = async (parent: unknown, request: object, query: Record<string, unknown>, info: GraphQLResolveInfo) => {
+    const scope = { request, field, columns: columnsOf(info) };
+    const related = await runInRelationScope(scope, () => entityManager.load(field.uid, parent, field.attributeName, query));
     // As the plugin's field resolvers shape it: a list is never null, a single relation may be.
     return field.isToMany ? (related ?? []) : related;
   };
@@ -111,7 +126,7 @@ function shareAcrossParents(path: string, field: RelationField, fullResolve: Res
     const key = `${path}\u0000${String(rootKeyOf(info))}\u0000${argsKey}`;
     const known = shared.get(key);
     if (known) {
-      return known.then((query) => (query ? loadShared(parent, context, query) : fullResolve(parent, args, context, info)));
+      return known.then((query) => (query ? loadShared(parent, context, query, info) : fullResolve(parent, args, context, info)));
     }
 
     // The first parent: the full path, watching for the query its load is batched with.

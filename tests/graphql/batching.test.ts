@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { waitForDatabaseIdle } from '../../src/database-idle';
 import { STATEMENT_HEADER } from '../../src/sql-statements';
 import { seededArticle } from '../helpers/seed-fixture';
 import { bootStrapi, createApiToken, stopStrapi, type TestApp } from '../helpers/strapi';
@@ -139,6 +140,17 @@ const operations = (): Record<string, Operation> => ({
         events { slug participants { slug } }
       }
     }`,
+    variables: { p: P },
+  },
+  'fragments, __typename and system fields of related rows': {
+    query: `query ($p: String!) {
+      articles(filters: { slug: { startsWith: $p } }, sort: "slug:asc", pagination: { limit: 100 }) {
+        slug
+        people(sort: "slug:asc") { __typename ...PersonName documentId createdAt publishedAt }
+        events(sort: "slug:asc") { ... on Event { title startDate participants(sort: "slug:asc") { ...PersonName role } } }
+      }
+    }
+    fragment PersonName on Person { name slug }`,
     variables: { p: P },
   },
   'one person by documentId': {
@@ -391,6 +403,25 @@ describe('GraphQL relation batching', () => {
     // 50 articles of 4 people each are 200 rows: over the bound, so that level costs a statement per article.
     expect(bounded.counts[50]).toBeGreaterThan(bounded.counts[10]);
     expect(bounded.counts[50]).toBeGreaterThan(batched.counts[50]);
+  });
+
+  it('reads only the columns a query selects of related rows', async () => {
+    const app = batchedApp as TestApp;
+    await waitForDatabaseIdle(app.strapi);
+    const statements: string[] = [];
+    const listener = (query: { sql: string }) => statements.push(query.sql);
+    app.strapi.db.connection.on('query', listener);
+    try {
+      const answer = await ask(app, { query: `query ($p: String!) { articles(filters: { slug: { startsWith: $p } }) { title people { name } } }`, variables: { p: P } }, '');
+      expect(answer.status).toBe(200);
+    } finally {
+      app.strapi.db.connection.off('query', listener);
+    }
+    const people = statements.filter((sql) => sql.includes('"articles_people_lnk"') && sql.includes('"people"'));
+    expect(people).toHaveLength(1);
+    expect(people[0]).toContain('"t0"."name"');
+    expect(people[0]).not.toContain('"t0".*');
+    expect(people[0]).not.toContain('"bio"');
   });
 
   it('is off when GRAPHQL_BATCHING=false: stock sends more statements for more articles', () => {
