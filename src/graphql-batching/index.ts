@@ -40,11 +40,22 @@ type NexusNamespace = {
  * authorization and policy wrapper, which does nothing for them (plain-fields.ts).
  * A relation field's authorization and argument handling, the same for every
  * parent, run once per request and arguments (shared-resolution.ts), and its
- * batch reads only the columns the query selects (selected-columns.ts).
+ * batch reads only the columns the query selects (selected-columns.ts); so do
+ * the root list queries (`articles { title }` asks findMany for `fields`).
  *
  * Off when STOCK_STRAPI=true or GRAPHQL_BATCHING=false, read once at start:
  * then nothing here is installed and the plugin runs untouched.
  */
+/** Root list queries (`articles`, `people`, ...) → their content type, for the project's api:: collection types. */
+function listQueryFields(strapi: Core.Strapi): Map<string, string> {
+  const { naming } = strapi.plugin('graphql').service('utils') as { naming: { getFindQueryName: (contentType: unknown) => string } };
+  const queries = new Map<string, string>();
+  for (const [uid, contentType] of Object.entries(strapi.contentTypes)) {
+    if (uid.startsWith('api::') && contentType.kind === 'collectionType') queries.set(naming.getFindQueryName(contentType), uid);
+  }
+  return queries;
+}
+
 export function registerGraphqlBatching(strapi: Core.Strapi): void {
   if (!isGraphqlBatchingEnabled()) return;
 
@@ -60,12 +71,24 @@ export function registerGraphqlBatching(strapi: Core.Strapi): void {
     .use(({ nexus }: { nexus: NexusNamespace }) => {
       // Built with the schema, when every content type is loaded.
       const relationFields = listRelationFields(strapi);
+      const listQueries = listQueryFields(strapi);
       return {
         plugins: [
           nexus.plugin({
             name: 'RelationBatching',
             onCreateFieldResolver({ parentTypeConfig, fieldConfig }) {
               if ((fieldConfig as { resolve?: unknown }).resolve) hasOwnResolver.add(`${parentTypeConfig.name}.${fieldConfig.name}`);
+              const listOf = parentTypeConfig.name === 'Query' ? listQueries.get(fieldConfig.name) : undefined;
+              if (listOf) {
+                const attributes = (strapi.contentTypes as unknown as Record<string, { attributes: Record<string, { type: string }> }>)[listOf].attributes;
+                return (root, args, ctx, info, next) => {
+                  const columns = selectedColumns(info as GraphQLResolveInfo, attributes, relationFields, plainFields);
+                  const fields = columns?.filter((name) => name !== 'id' && name !== 'documentId');
+                  // The plugin's list resolver passes `fields` on to its validation, sanitization and findMany, as REST's does.
+                  if (!fields?.length || args === null || typeof args !== 'object' || 'fields' in args) return next(root, args, ctx, info);
+                  return next(root, { ...args, fields }, ctx, info);
+                };
+              }
               const field = relationFields.get(`${parentTypeConfig.name}.${fieldConfig.name}`);
               if (!field) return undefined;
               return (root, args, ctx, info, next) => {

@@ -405,7 +405,7 @@ describe('GraphQL relation batching', () => {
     expect(bounded.counts[50]).toBeGreaterThan(batched.counts[50]);
   });
 
-  it('reads only the columns a query selects of related rows', async () => {
+  it('reads only the columns a query selects, of the listed rows and of related ones', async () => {
     const app = batchedApp as TestApp;
     await waitForDatabaseIdle(app.strapi);
     const statements: string[] = [];
@@ -417,6 +417,11 @@ describe('GraphQL relation batching', () => {
     } finally {
       app.strapi.db.connection.off('query', listener);
     }
+    // The page itself, not the batch's look-up of its parents' ids.
+    const page = statements.filter((sql) => sql.includes('from "public"."articles"') && sql.includes(' limit '));
+    expect(page).toHaveLength(1);
+    expect(page[0]).toContain('"t0"."title"');
+    expect(page[0]).not.toContain('"t0".*');
     const people = statements.filter((sql) => sql.includes('"articles_people_lnk"') && sql.includes('"people"'));
     expect(people).toHaveLength(1);
     expect(people[0]).toContain('"t0"."name"');
