@@ -84,14 +84,19 @@ async function isInstalled(knex: Knex, table: string): Promise<boolean> {
  * Makes the counters of `tables` exact: creates what is missing and recounts
  * a table whose triggers were missing. Call it inside a transaction: the
  * advisory lock (processes booting together install once) and the table
- * locks are held until it ends.
+ * locks are held until it ends. A table the connection's search path does
+ * not find (another schema) gets no counter.
  *
- * @returns the tables that were (re)installed; the others were already in place
+ * @returns `counted`: the tables whose counters can be read; `installed`: those of them (re)installed now
  */
-export async function installPublishedCounters(knex: Knex, tables: readonly string[]): Promise<string[]> {
+export async function installPublishedCounters(knex: Knex, tables: readonly string[]): Promise<{ counted: string[]; installed: string[] }> {
   await knex.raw('SELECT pg_advisory_xact_lock(?)', [INSTALL_LOCK_KEY]);
+  const counted: string[] = [];
   const installed: string[] = [];
   for (const table of tables) {
+    const { rows } = await knex.raw('SELECT to_regclass(?) IS NOT NULL AS table_exists', [table]);
+    if (!rows[0].table_exists) continue;
+    counted.push(table);
     if (await isInstalled(knex, table)) continue;
     // Writes wait while the triggers are created and the rows counted, so no change is missed or counted twice; reads go on.
     await knex.raw(`LOCK TABLE ${quoted(table)} IN SHARE ROW EXCLUSIVE MODE`);
@@ -110,7 +115,7 @@ export async function installPublishedCounters(knex: Knex, tables: readonly stri
     );
     installed.push(table);
   }
-  return installed;
+  return { counted, installed };
 }
 
 /** The published rows of `table`, or undefined when it has no counter. */

@@ -38,11 +38,12 @@ export function registerPublishedCounters(strapi: Core.Strapi): void {
 
   // After every schema sync: on a fresh database the tables only exist from then on.
   strapi.hook('strapi::content-types.afterSync').register(async () => {
-    const tables = countedContentTypes(strapi);
-    if (tables.size === 0) return;
-    const installed = await strapi.db.transaction(({ trx }) => installPublishedCounters(trx, [...tables.values()]));
+    const candidates = countedContentTypes(strapi);
+    if (candidates.size === 0) return;
+    const { counted, installed } = await strapi.db.transaction(({ trx }) => installPublishedCounters(trx, [...candidates.values()]));
     if (installed.length > 0) strapi.log.info(`Counted published rows of: ${installed.join(', ')}`);
-    answerPublishedCountsFromCounters(strapi, tables);
+    const tables = new Map([...candidates].filter(([, table]) => counted.includes(table)));
+    if (tables.size > 0) answerPublishedCountsFromCounters(strapi, tables);
   });
 }
 

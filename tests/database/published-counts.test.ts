@@ -132,10 +132,12 @@ describe('published counters', () => {
     await knex().raw('DROP TRIGGER articles_published_count_insert ON articles');
     await knex().raw("UPDATE published_row_counts SET published = published + 1000 WHERE table_name = 'articles'");
     const reinstalled = await app.strapi.db.transaction(({ trx }) => installPublishedCounters(trx, ['articles']));
-    expect(reinstalled).toEqual(['articles']);
+    expect(reinstalled).toEqual({ counted: ['articles'], installed: ['articles'] });
     const after = await bothCounts();
     expect(after.counter).toBe(after.query);
 
-    expect(await app.strapi.db.transaction(({ trx }) => installPublishedCounters(trx, ['articles']))).toEqual([]);
+    expect(await app.strapi.db.transaction(({ trx }) => installPublishedCounters(trx, ['articles']))).toEqual({ counted: ['articles'], installed: [] });
+    // A table the search path does not find is left without a counter (and its counts are counted).
+    expect(await app.strapi.db.transaction(({ trx }) => installPublishedCounters(trx, ['no_such_table']))).toEqual({ counted: [], installed: [] });
   });
 });
