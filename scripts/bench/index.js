@@ -485,22 +485,20 @@ async function main() {
         cacheHeader = sample.headers.get('x-cache');
       }
       (checks[scenario.id].cacheHeader ??= {})[target] = cacheHeader;
-      const warmup = options.warmup > 0 ? await drive(server.url, scenario, { ...load, seconds: options.warmup }) : null;
-      await waitUntilIdle(server);
-      // A run counts the requests answered before its deadline: the first answers come one latency
-      // after the start, so a run only a few latencies long undercounts a slow target (stock S4 takes
-      // over a second a request). Runs last at least RUN_LATENCIES of the warm-up's median latency.
-      const seconds = Math.max(options.duration, Math.ceil((RUN_LATENCIES * (warmup?.p50 ?? 0)) / 1000));
-      byTarget[target] = { statements, cacheHeader, seconds, rounds: [] };
+      byTarget[target] = { statements, cacheHeader, seconds: options.duration, rounds: [] };
     }
     for (let round = 1; round <= options.rounds; round++) {
       for (const target of targets) {
         const server = /** @type {import('./targets').Running} */ (running[target]);
-        // Again before every round: a worker idle while the others ran lets V8 age out its compiled
+        // A warm-up before every run: a worker idle while the others ran lets V8 age out its compiled
         // code, and the first seconds after would measure compilation (cold S4 lost a third that way).
         if (options.warmup > 0) {
-          await drive(server.url, scenario, { ...load, seconds: options.warmup });
+          const warmup = await drive(server.url, scenario, { ...load, seconds: options.warmup });
           await waitUntilIdle(server);
+          // A run counts the requests answered before its deadline: the first answers come one latency
+          // after the start, so a run only a few latencies long undercounts a slow target (stock S4 takes
+          // over a second a request). Runs last at least RUN_LATENCIES of the first warm-up's median latency.
+          if (round === 1) byTarget[target].seconds = Math.max(options.duration, Math.ceil((RUN_LATENCIES * (warmup.p50 ?? 0)) / 1000));
         }
         const measured = await drive(server.url, scenario, { ...load, seconds: byTarget[target].seconds });
         noteMemory(target);

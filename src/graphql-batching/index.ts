@@ -3,7 +3,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { isGraphqlBatchingEnabled, readPositiveInteger } from '../performance-settings';
 import { batchRelationLoads, DEFAULT_MAX_ROWS_PER_STATEMENT, runInRelationScope } from './batched-load';
 import { unwrapPlainFields } from './plain-fields';
-import { listRelationFields, targetAttributes } from './relation-fields';
+import { listRelationFields } from './relation-fields';
 import { selectedColumns } from './selected-columns';
 import { shareRelationResolution } from './shared-resolution';
 
@@ -46,14 +46,14 @@ type NexusNamespace = {
  * Off when STOCK_STRAPI=true or GRAPHQL_BATCHING=false, read once at start:
  * then nothing here is installed and the plugin runs untouched.
  */
-/** Root list queries (`articles`, `people`, ...) → their content type, for the project's api:: collection types. */
-function listQueryFields(strapi: Core.Strapi): Map<string, string> {
+/** The root list queries (`articles`, `people`, ...) of the project's api:: collection types. */
+function listQueryNames(strapi: Core.Strapi): Set<string> {
   const { naming } = strapi.plugin('graphql').service('utils') as { naming: { getFindQueryName: (contentType: unknown) => string } };
-  const queries = new Map<string, string>();
+  const names = new Set<string>();
   for (const [uid, contentType] of Object.entries(strapi.contentTypes)) {
-    if (uid.startsWith('api::') && contentType.kind === 'collectionType') queries.set(naming.getFindQueryName(contentType), uid);
+    if (uid.startsWith('api::') && contentType.kind === 'collectionType') names.add(naming.getFindQueryName(contentType));
   }
-  return queries;
+  return names;
 }
 
 export function registerGraphqlBatching(strapi: Core.Strapi): void {
@@ -71,18 +71,16 @@ export function registerGraphqlBatching(strapi: Core.Strapi): void {
     .use(({ nexus }: { nexus: NexusNamespace }) => {
       // Built with the schema, when every content type is loaded.
       const relationFields = listRelationFields(strapi);
-      const listQueries = listQueryFields(strapi);
+      const listQueries = listQueryNames(strapi);
       return {
         plugins: [
           nexus.plugin({
             name: 'RelationBatching',
             onCreateFieldResolver({ parentTypeConfig, fieldConfig }) {
               if ((fieldConfig as { resolve?: unknown }).resolve) hasOwnResolver.add(`${parentTypeConfig.name}.${fieldConfig.name}`);
-              const listOf = parentTypeConfig.name === 'Query' ? listQueries.get(fieldConfig.name) : undefined;
-              if (listOf) {
-                const attributes = (strapi.contentTypes as unknown as Record<string, { attributes: Record<string, { type: string }> }>)[listOf].attributes;
+              if (parentTypeConfig.name === 'Query' && listQueries.has(fieldConfig.name)) {
                 return (root, args, ctx, info, next) => {
-                  const columns = selectedColumns(info as GraphQLResolveInfo, attributes, relationFields, plainFields);
+                  const columns = selectedColumns(info as GraphQLResolveInfo, relationFields, plainFields);
                   const fields = columns?.filter((name) => name !== 'id' && name !== 'documentId');
                   // The plugin's list resolver passes `fields` on to its validation, sanitization and findMany, as REST's does.
                   if (!fields?.length || args === null || typeof args !== 'object' || 'fields' in args) return next(root, args, ctx, info);
@@ -95,7 +93,7 @@ export function registerGraphqlBatching(strapi: Core.Strapi): void {
                 if (info.operation.operation !== 'query' || ctx === null || typeof ctx !== 'object') {
                   return next(root, args, ctx, info);
                 }
-                const columns = selectedColumns(info as GraphQLResolveInfo, targetAttributes(strapi, field), relationFields, plainFields);
+                const columns = selectedColumns(info as GraphQLResolveInfo, relationFields, plainFields);
                 return runInRelationScope({ request: ctx, field, columns }, () => next(root, args, ctx, info));
               };
             },

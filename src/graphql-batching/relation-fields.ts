@@ -6,14 +6,12 @@ export interface RelationField {
   uid: string;
   attributeName: string;
   isToMany: boolean;
-  /** The related content type. */
-  targetUid: string;
 }
 
 interface RelationAttribute {
   type: 'relation';
   relation: string;
-  target: string;
+  target?: string;
 }
 
 const isApiUid = (uid: unknown): uid is string => typeof uid === 'string' && uid.startsWith('api::');
@@ -44,14 +42,10 @@ export function listRelationFields(strapi: Core.Strapi): Map<string, RelationFie
     for (const [attributeName, attribute] of Object.entries(contentType.attributes)) {
       if (!isBatchableRelation(attribute)) continue;
       const isToMany = attribute.relation.endsWith('Many');
-      const field: RelationField = { uid, attributeName, isToMany, targetUid: attribute.target };
+      const field: RelationField = { uid, attributeName, isToMany };
       fields.set(`${typeName}.${attributeName}`, field);
       if (isToMany) fields.set(`${typeName}.${attributeName}_connection`, field);
     }
   }
   return fields;
 }
-
-/** The attributes of the content type a relation field loads, as selected-columns.ts reads them. */
-export const targetAttributes = (strapi: Core.Strapi, field: RelationField): Record<string, { type: string }> | undefined =>
-  (strapi.contentTypes as unknown as Record<string, { attributes: Record<string, { type: string }> } | undefined>)[field.targetUid]?.attributes;

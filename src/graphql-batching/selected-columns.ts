@@ -2,10 +2,6 @@ import type { FieldNode, GraphQLObjectType, GraphQLResolveInfo, SelectionSetNode
 import { getNamedType, isObjectType, Kind } from 'graphql';
 import type { RelationField } from './relation-fields';
 
-/** Attribute types that are not a stored value of the row itself. */
-const NOT_A_COLUMN = new Set(['relation', 'media', 'component', 'dynamiczone']);
-/** Fields every content type has without an attribute of that name in its schema. */
-const SYSTEM_FIELDS = new Set(['documentId', 'createdAt', 'updatedAt', 'publishedAt']);
 /** Fragments nest; past this depth the selection is not projected. */
 const MAX_DEPTH = 8;
 
@@ -13,8 +9,8 @@ const MAX_DEPTH = 8;
 const columnsByFieldNodes = new WeakMap<readonly FieldNode[], readonly string[] | null>();
 
 /**
- * The attributes a relation field's related rows must carry for the query's
- * selection: `id` and `documentId` always, plus each plain value field the
+ * The attributes the rows of a relation field or a root list query must carry
+ * for the query's selection: `id` and `documentId` always, plus each plain value field the
  * selection names. Stock loads every column of every related row, `body`
  * included, only for GraphQL to read `name`; loading just what is read makes
  * the rows smaller to fetch, parse and convert, and the answer is the same.
@@ -23,21 +19,19 @@ const columnsByFieldNodes = new WeakMap<readonly FieldNode[], readonly string[] 
  * known to read nothing else: a plain value field given GraphQL's own
  * resolver back (`plainFields`, see plain-fields.ts: anything with a resolver
  * of its own may read any property), `__typename`, or a batchable relation
- * field (it needs the row's `id`). Lists of the related type only;
+ * field (it needs the row's `id`). Lists and single entries only;
  * `_connection` fields stay stock.
  */
 export function selectedColumns(
   info: GraphQLResolveInfo,
-  attributes: Record<string, { type: string }> | undefined,
   relationFields: Map<string, RelationField>,
   plainFields: ReadonlySet<string>,
 ): readonly string[] | undefined {
-  if (!attributes) return undefined;
   const known = columnsByFieldNodes.get(info.fieldNodes);
   if (known !== undefined) return known ?? undefined;
 
   const target = getNamedType(info.returnType);
-  const columns = isObjectType(target) ? collect(info, target, attributes, relationFields, plainFields) : null;
+  const columns = isObjectType(target) ? collect(info, target, relationFields, plainFields) : null;
   columnsByFieldNodes.set(info.fieldNodes, columns);
   return columns ?? undefined;
 }
@@ -45,7 +39,6 @@ export function selectedColumns(
 function collect(
   info: GraphQLResolveInfo,
   type: GraphQLObjectType,
-  attributes: Record<string, { type: string }>,
   relationFields: Map<string, RelationField>,
   plainFields: ReadonlySet<string>,
 ): readonly string[] | null {
@@ -67,9 +60,8 @@ function collect(
       if (name === '__typename') continue;
       if (!fields[name]) return false;
       if (relationFields.has(`${type.name}.${name}`)) continue;
-      const isValue = SYSTEM_FIELDS.has(name) || (attributes[name] !== undefined && !NOT_A_COLUMN.has(attributes[name].type));
       // Apollo wraps every resolver when it starts, so a plain field is known by what plain-fields.ts gave back.
-      if (!isValue || !plainFields.has(`${type.name}.${name}`)) return false;
+      if (!plainFields.has(`${type.name}.${name}`)) return false;
       columns.add(name);
     }
     return true;

@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import type { GraphQLFieldResolver, GraphQLResolveInfo, GraphQLSchema } from 'graphql';
 import { isObjectType } from 'graphql';
 import { observeBatchedLoads, paramsKey, runInRelationScope } from './batched-load';
-import { targetAttributes, type RelationField } from './relation-fields';
+import type { RelationField } from './relation-fields';
 import { selectedColumns } from './selected-columns';
 
 type Load = (uid: string, entity: unknown, fields: unknown, params?: unknown) => Promise<unknown>;
@@ -89,8 +89,7 @@ export function shareRelationResolution(
       const type = schema.getType(typeName);
       const definition = isObjectType(type) ? type.getFields()[fieldName] : undefined;
       if (!definition?.resolve) continue;
-      const attributes = targetAttributes(strapi, field);
-      const columnsOf = (info: GraphQLResolveInfo) => selectedColumns(info, attributes, fields, plainFields);
+      const columnsOf = (info: GraphQLResolveInfo) => selectedColumns(info, fields, plainFields);
       definition.resolve = shareAcrossParents(path, field, definition.resolve, entityManager, columnsOf);
     }
     return schema;

@@ -73,7 +73,7 @@ describe('repeated reads', () => {
     expect(second.headers['content-security-policy']).toBe(first.headers['content-security-policy']);
   });
 
-  it('over GraphQL are found by the bytes of their body; a body that parses the same shares the entry', async () => {
+  it('over GraphQL are answered from the cache for the same body, and for a body that parses the same', async () => {
     const query = '{ events(sort: "startDate:asc") { title } }';
     const post = (body: string, headers: Record<string, string> = {}) =>
       app.http().post('/graphql').set('Content-Type', 'application/json').set(headers).send(body);
