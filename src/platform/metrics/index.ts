@@ -1,0 +1,47 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * The process's Prometheus metrics. Each concern counts its own events here
+ * (requests, cache lookups, rate-limit refusals, invalidation lag); `GET
+ * /metrics` (src/platform) serves the registry as Prometheus text.
+ */
+export const metricsRegistry = new Registry();
+collectDefaultMetrics({ register: metricsRegistry, prefix: 'news_cms_' });
+
+export const metrics = {
+  /** Every answered HTTP request, by route pattern (not raw path: bounded labels) and status. */
+  requests: new Counter({
+    name: 'news_cms_http_requests_total',
+    help: 'HTTP requests answered, by method, route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [metricsRegistry],
+  }),
+  requestDuration: new Histogram({
+    name: 'news_cms_http_request_duration_seconds',
+    help: 'Time from a request arriving to its answer, by method and route',
+    labelNames: ['method', 'route'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [metricsRegistry],
+  }),
+  /** Response-cache lookups: hit, miss or bypass. */
+  cacheLookups: new Counter({
+    name: 'news_cms_response_cache_lookups_total',
+    help: 'Response cache lookups, by result (hit, miss, bypass)',
+    labelNames: ['result'] as const,
+    registers: [metricsRegistry],
+  }),
+  /** Requests refused with a 429, by the budget that refused them. */
+  rateLimitRefusals: new Counter({
+    name: 'news_cms_rate_limit_refusals_total',
+    help: 'Requests refused with 429, by budget',
+    labelNames: ['budget'] as const,
+    registers: [metricsRegistry],
+  }),
+  /** From a write's announcement to every live peer's confirmation. */
+  invalidationLag: new Histogram({
+    name: 'news_cms_invalidation_lag_seconds',
+    help: 'Time from announcing a cache invalidation to every peer confirming it',
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2],
+    registers: [metricsRegistry],
+  }),
+};
