@@ -2,15 +2,13 @@ import type { Core } from '@strapi/strapi';
 import { BODY_LIMIT } from '../src/api-limits';
 
 export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewares => [
-  'strapi::logger',
+  // strapi::logger's line, with preview tokens and secrets taken out of the logged URL.
+  'global::request-log',
   'strapi::errors',
   'strapi::security',
-  {
-    name: 'strapi::cors',
-    // Published content is public, so any origin may read it by default; list the
-    // frontends' origins to narrow it.
-    config: { origin: env.array('CORS_ORIGINS', ['*']) },
-  },
+  // Strapi requires this name; its policy is src/access/cors (CORS_ORIGINS): `*` opens the public
+  // paths without credentials, listed origins get credentials everywhere, the admin's routes included.
+  'strapi::cors',
   'strapi::poweredBy',
   'strapi::query',
   {
@@ -21,6 +19,8 @@ export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
       textLimit: BODY_LIMIT,
     },
   },
+  // After strapi::body (login budgets read the identifier): shared rate limits (src/limits/rate-limits).
+  'global::rate-limit',
   'strapi::session',
   'strapi::favicon',
   'strapi::public',

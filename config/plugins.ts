@@ -10,6 +10,8 @@ export default ({ env }: Core.Config.Shared.ConfigParams) => {
     'users-permissions': {
       config: {
         jwtSecret: env('JWT_SECRET'),
+        // Its per-process, in-memory limiter is replaced by the shared budgets of src/limits/rate-limits.
+        ratelimit: { enabled: false },
       },
     },
     graphql: {
@@ -24,6 +26,8 @@ export default ({ env }: Core.Config.Shared.ConfigParams) => {
         // Studio from the internet); in production there is no page at all.
         landingPage: isProduction ? () => ApolloServerPluginLandingPageDisabled() : true,
         apolloServer: {
+          // No CORS layer of the plugin's own: /graphql follows global::cors (src/access/cors).
+          cors: false,
           introspection: !isProduction,
           // Apollo's cache-control plugin times every field of every response to compute cache
           // hints the schema never sets; this project's response cache and ETags do that job.

@@ -1,11 +1,15 @@
 import type { Core } from '@strapi/strapi';
+import { proxyHops } from '../src/platform/proxy';
 
 export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Server => {
+  // PROXY_HOPS trusted proxies (IS_PROXIED=true: one): Koa's ctx.ip is then the entry of
+  // X-Forwarded-For that the outermost trusted proxy wrote, never one the client chose.
+  const hops = proxyHops();
   return {
     host: env('HOST', '0.0.0.0'),
     port: env.int('PORT', 1337),
     url: env('PUBLIC_URL', ''),
-    proxy: env.bool('IS_PROXIED', false),
+    proxy: { koa: hops > 0, maxIpsCount: hops },
     app: {
       keys: env.array('APP_KEYS', []),
     },

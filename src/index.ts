@@ -15,6 +15,8 @@ import { seedDatabase } from './seed';
 import { runStartupChecks } from './startup-checks';
 import { registerStatementCounter } from './sql-statements';
 import { registerResponseCache, startResponseCache, stopResponseCache } from './response-cache';
+import { registerRateLimits, startRateLimits, stopRateLimits } from './limits/rate-limits';
+import { registerCorsPolicy } from './access/cors';
 
 /** SEED_ON_BOOTSTRAP=false turns the bootstrap seed off; `npm run seed` still works. */
 const seedOnBootstrap = () => process.env.SEED_ON_BOOTSTRAP?.trim().toLowerCase() !== 'false';
@@ -31,6 +33,8 @@ export default {
     registerGraphqlBatching(strapi);
     registerContentValidation(strapi);
     registerReaderPages(strapi);
+    registerCorsPolicy(strapi);
+    registerRateLimits();
   },
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
@@ -38,6 +42,7 @@ export default {
     await runReadsWithoutTransactions(strapi);
     sanitizeOutputInOnePass(strapi);
     await startResponseCache();
+    await startRateLimits(strapi);
     await grantPublicRead(strapi);
     await createDevAdmin(strapi);
     await applyAdminLayouts(strapi);
@@ -46,5 +51,6 @@ export default {
 
   async destroy() {
     await stopResponseCache();
+    await stopRateLimits();
   },
 };

@@ -61,6 +61,9 @@ export function renderNotFoundPage(): string {
   return page('Not found', '<h1>Not found</h1><p>There is no such article. It may have been moved or unpublished.</p>');
 }
 
-export function renderForbiddenPage(): string {
-  return page('Preview link not valid', '<h1>Preview link not valid</h1><p>Open the preview again from the admin panel.</p>');
+export function renderForbiddenPage(reason: string): string {
+  return page(
+    'Preview link not valid',
+    `<h1>Preview link not valid</h1><p>${escapeHtml(reason)} Open the preview again from the admin panel.</p>`,
+  );
 }

@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { renderArticlePage, renderForbiddenPage, renderNotFoundPage, type ReaderArticle } from './article-page';
-import { isPreviewSecret } from './preview-secret';
+import { checkPreviewToken, previewLinkLifetime, type PreviewCheck } from './preview-secret';
 import { ARTICLE_UID } from './preview-url';
 
 type Context = Parameters<Core.MiddlewareHandler>[0];
@@ -20,24 +20,35 @@ function sendHtml(ctx: Context, status: number, html: string) {
 /** Which version a preview link asks for: the draft unless it says published. */
 const statusOf = (value: unknown): 'draft' | 'published' => (value === 'published' ? 'published' : 'draft');
 
+/** What a refused preview link is told. */
+const REFUSALS: Record<Exclude<PreviewCheck, { ok: true }>['reason'], string> = {
+  missing: 'This preview link has no token.',
+  invalid: 'This preview link is not valid for this article.',
+  expired: 'This preview link has expired.',
+  secret: 'Preview links no longer carry the preview secret.',
+};
+
 /**
  * Reader pages served by this backend, outside the JSON APIs (no /api prefix, no API token):
  *
- * - `/preview/articles/:documentId?status=draft&secret=…` — the admin's Preview; any version, but
- *   only with PREVIEW_SECRET. Not cached, and the secret is not sent on as a referrer.
+ * - `/preview/articles/:documentId?status=draft&token=…` — the admin's Preview; any version, but
+ *   only with a token signed for that document and version that has not expired (preview-secret.ts).
+ *   Not cached, and the link is not sent on as a referrer.
  * - `/read/articles/:slug` — the published article, for anyone.
  *
  * They are plain routes on Strapi's root router (not content-API routes), so the content API's
- * draft rule (src/draft-access) does not apply and the secret is the only gate to drafts.
+ * draft rule (src/draft-access) does not apply and the token is the only gate to drafts.
  */
 export function registerReaderPages(strapi: Core.Strapi): void {
+  previewLinkLifetime(); // an unreadable PREVIEW_LINK_LIFETIME stops the start here
   const articles = () => strapi.documents(ARTICLE_UID);
 
   const preview = async (ctx: Context) => {
     ctx.set('Cache-Control', 'no-store');
     ctx.set('Referrer-Policy', 'no-referrer');
-    if (!isPreviewSecret(ctx.query.secret)) return sendHtml(ctx, 403, renderForbiddenPage());
     const status = statusOf(ctx.query.status);
+    const check = checkPreviewToken(ctx.query, String(ctx.params.documentId), status);
+    if (!check.ok) return sendHtml(ctx, 403, renderForbiddenPage(REFUSALS[check.reason]));
     const article = await articles().findOne({
       documentId: String(ctx.params.documentId),
       status,

@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { InvalidationBus } from './invalidation-bus';
-import { matchesIfNoneMatch, rawBodyOf, rawGraphqlRequest, type RawRequestAliases } from './request-keys';
+import { matchesIfNoneMatch, rawBodyOf, rawGraphqlRequest, variantOf, type RawRequestAliases } from './request-keys';
 import type { CachedResponse, ResponseStore } from './store';
 import { STATEMENT_HEADER } from '../sql-statements';
 import { isStatementHeaderEnabled } from '../performance-settings';
@@ -53,7 +53,7 @@ export function installFastPath(server: Server, options: FastPathOptions): void 
 
   const lookUpGraphql = async (request: IncomingMessage, response: ServerResponse) => {
     const body = await rawBodyOf(request);
-    const key = body.ok ? options.aliases.get('public', request.headers.origin ?? '', rawGraphqlRequest(request.url ?? '', body.text)) : undefined;
+    const key = body.ok ? options.aliases.get('public', variantOf(request.headers, 'graphql'), rawGraphqlRequest(request.url ?? '', body.text)) : undefined;
     const entry = key !== undefined && options.bus.ready ? options.store.get(key) : undefined;
     if (entry) answer(request, response, entry);
     else koaListener(request, response);
@@ -64,7 +64,7 @@ export function installFastPath(server: Server, options: FastPathOptions): void 
     if (request.headers.authorization === undefined && options.bus.ready) {
       const { method, url = '' } = request;
       if ((method === 'GET' || method === 'HEAD') && url.startsWith(restPrefix)) {
-        const key = options.aliases.get('public', request.headers.origin ?? '', url);
+        const key = options.aliases.get('public', variantOf(request.headers, 'rest'), url);
         const entry = key === undefined ? undefined : options.store.get(key);
         if (entry) return answer(request, response, entry);
       } else if (

@@ -14,6 +14,8 @@ import {
   rawBodyOf,
   rawGraphqlRequest,
   restKey,
+  variantOf,
+  VARY_HEADERS,
   type RawRequestAliases,
 } from './request-keys';
 import { strongEtag, type CachedResponse, type ResponseStore } from './store';
@@ -71,7 +73,8 @@ export function createCacheMiddleware(options: CacheMiddlewareOptions) {
 
     const principal = await principalOf(strapi, ctx.get('authorization') || undefined);
     if (principal === null) return null;
-    const origin = ctx.get('origin');
+    // The Origin and every other header that changes the answer (request-keys.ts).
+    const origin = variantOf(ctx.req.headers, isRestRead ? 'rest' : 'graphql');
 
     if (isRestRead) {
       const known = aliases.get(principal, origin, ctx.url);
@@ -130,13 +133,14 @@ export function createCacheMiddleware(options: CacheMiddlewareOptions) {
   };
 
   /** The cache entry for a finished, cacheable response. */
-  const entryFor = (ctx: Context, answer: { tags: readonly string[]; documents: Set<string> }, body: Buffer) => {
+  const entryFor = (ctx: Context, read: Read, answer: { tags: readonly string[]; documents: Set<string> }, body: Buffer) => {
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(ctx.response.headers)) {
       if (!PER_EXCHANGE_HEADERS.has(name) && value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : String(value);
     }
     // Answers differ by credential: a shared cache must not hand one caller's answer to another.
-    headers.vary = headers.vary ? `${headers.vary}, Authorization` : 'Authorization';
+    const vary = `Authorization, ${read.graphqlTags ? VARY_HEADERS.graphql : VARY_HEADERS.rest}`;
+    headers.vary = headers.vary ? `${headers.vary}, ${vary}` : vary;
     const typeTags = answer.tags.map((uid) => dependencies.tagName(uid));
     const cacheTag = [...typeTags, ...answer.documents].join(',');
     headers['cache-tag'] = cacheTag.length > MAX_CACHE_TAG_LENGTH ? typeTags.join(',') : cacheTag;
@@ -171,7 +175,7 @@ export function createCacheMiddleware(options: CacheMiddlewareOptions) {
       ctx.set('X-Cache', 'BYPASS');
       return;
     }
-    const entry = entryFor(ctx, answer, body);
+    const entry = entryFor(ctx, read, answer, body);
     if (bus.ready) store.set(read.key, startEpoch, entry);
     answerFromCache(ctx, read, { ...entry, tagVersions: [], allVersion: 0 }, 'MISS');
   };

@@ -4,10 +4,42 @@ import { BODY_LIMIT_BYTES } from '../api-limits';
 
 /**
  * Cache keys. A key holds everything that can change an answer: the caller
- * (`public` or `token:<id>`), the request's Origin (CORS headers differ by it),
- * and for REST the path and the parsed query, for GraphQL the operation name,
- * document and variables.
+ * (`public` or `token:<id>`), the request headers that change it (`variantOf`:
+ * the Origin, since CORS headers differ by it, and the headers Strapi and
+ * Apollo read), and for REST the path and the parsed query, for GraphQL the
+ * operation name, document and variables.
  */
+
+type Headers = IncomingMessage['headers'];
+const header = (headers: Headers, name: string): string => {
+  const value = headers[name];
+  return Array.isArray(value) ? value.join(', ') : value ?? '';
+};
+
+/**
+ * The request headers Strapi 5.54 and Apollo read when answering a content read, as they read them:
+ * - `strapi-response-format: v4` (exactly) turns REST answers into v4's `attributes` shape
+ *   (core-api controller `transformResponse`);
+ * - `strapi-encode-source-maps: true` (exactly) adds encoded source maps to REST answers;
+ * - `Accept` picks the media type of a GraphQL answer (`application/json` or
+ *   `application/graphql-response+json`, Apollo's content negotiation);
+ * - `Origin` decides the CORS headers.
+ * Every other header is either the caller (Authorization, in the principal) or read by no content
+ * read: `Accept-Language` and cookies are not (locales come from the `locale` parameter), and the
+ * admin's headers only reach admin routes, which are never cached.
+ * Names listed in `VARY_HEADERS` are added to the answers' `Vary` for shared caches.
+ */
+export function variantOf(headers: Headers, kind: 'rest' | 'graphql'): string {
+  const format = header(headers, 'strapi-response-format') === 'v4' ? 'v4' : '';
+  const sourceMaps = header(headers, 'strapi-encode-source-maps') === 'true' ? 'sm' : '';
+  const accept = kind === 'graphql' ? header(headers, 'accept').trim().toLowerCase() : '';
+  return `${header(headers, 'origin')}\t${format}\t${sourceMaps}\t${accept}`;
+}
+
+export const VARY_HEADERS = {
+  rest: 'strapi-response-format, strapi-encode-source-maps',
+  graphql: 'strapi-response-format, strapi-encode-source-maps, Accept',
+};
 
 export const restKey = (principal: string, origin: string, path: string, canonicalQuery: string) =>
   `${principal}\n${origin}\nrest\n${path}\n${canonicalQuery}`;

@@ -1,3 +1,4 @@
+import { previewUrl } from '../../src/reader/preview-url';
 import { adminLogin, useStrapi } from '../helpers/strapi';
 
 const suite = useStrapi();
@@ -32,7 +33,12 @@ beforeAll(async () => {
   draft = { documentId: response.body.data.documentId, slug: 'reader-draft-story' };
 });
 
-const secret = () => process.env.PREVIEW_SECRET!;
+/** A link as the admin's Preview button makes it (src/reader/preview-url.ts). */
+const link = (documentId: string, status: 'draft' | 'published' = 'draft') => {
+  const url = previewUrl('api::article.article', { documentId, status });
+  if (!url) throw new Error('no preview link');
+  return url;
+};
 
 describe('the public reader page', () => {
   it('shows the published article with its dateline, date, body, people and events at their precision', async () => {
@@ -58,8 +64,8 @@ describe('the public reader page', () => {
 describe('the preview page', () => {
   const preview = (query: string) => suite.app.http().get(`/preview/articles/${draft.documentId}${query}`);
 
-  it('shows a draft with the preview secret, escaped, with a range of dates', async () => {
-    const response = await preview(`?status=draft&secret=${encodeURIComponent(secret())}`).expect(200);
+  it('shows a draft with a signed preview link, escaped, with a range of dates', async () => {
+    const response = await suite.app.http().get(link(draft.documentId)).expect(200);
     const html = response.text;
     expect(html).toContain('<h1>Draft &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; story</h1>');
     expect(html).not.toContain('<script>');
@@ -73,16 +79,16 @@ describe('the preview page', () => {
     expect(response.headers['content-security-policy']).toMatch(/frame-ancestors 'self'/);
   });
 
-  it('refuses a missing or wrong secret', async () => {
-    await preview('?status=draft').expect(403);
-    const wrong = await preview(`?status=draft&secret=${encodeURIComponent(`${secret()}x`)}`).expect(403);
-    expect(wrong.text).toContain('Preview link not valid');
+  it('refuses a link without a token', async () => {
+    const missing = await preview('?status=draft').expect(403);
+    expect(missing.text).toContain('Preview link not valid');
+    expect(missing.text).toContain('This preview link has no token.');
   });
 
   it('is a 404 page for an unknown document, and for a published version that does not exist yet', async () => {
-    const unknown = await suite.app.http().get(`/preview/articles/nope?secret=${encodeURIComponent(secret())}`).expect(404);
+    const unknown = await suite.app.http().get(link('nope')).expect(404);
     expect(unknown.text).toContain('<h1>Not found</h1>');
-    await preview(`?status=published&secret=${encodeURIComponent(secret())}`).expect(404);
+    await suite.app.http().get(link(draft.documentId, 'published')).expect(404);
   });
 
   it('is the page the admin panel\'s Preview button opens', async () => {
@@ -94,7 +100,8 @@ describe('the preview page', () => {
       .set('Authorization', `Bearer ${jwt}`)
       .expect(200);
     const url = response.body.data.url as string;
-    expect(url).toMatch(new RegExp(`^/preview/articles/${draft.documentId}\\?status=draft&secret=`));
+    expect(url).toMatch(new RegExp(`^/preview/articles/${draft.documentId}\\?status=draft&token=\\d+\\.[\\w-]{43}$`));
+    expect(url).not.toContain(encodeURIComponent(process.env.PREVIEW_SECRET!));
     expect((await suite.app.http().get(url).expect(200)).text).toContain('Draft &lt;script&gt;');
 
     // People and events have no reader page: no Preview button for them.
