@@ -83,8 +83,9 @@ export function graphqlErrorSettings({ hideSuggestions }: { hideSuggestions: boo
 }
 
 /**
- * Gives the request a 400 when a resolver failed on a database error the
- * caller's input caused: Apollo takes the HTTP status from the errors'
+ * Gives the request a 400 when a resolver refused the caller's input (a
+ * Strapi ValidationError) or failed on a database error that input caused, as
+ * GraphQL's own validation does: Apollo takes the HTTP status from the errors'
  * `extensions.http` before formatting, so it is set here, on the way.
  */
 export const graphqlErrorPlugin: ApolloServerPlugin = {
@@ -92,7 +93,8 @@ export const graphqlErrorPlugin: ApolloServerPlugin = {
     return {
       async didEncounterErrors({ errors: found }) {
         for (const error of found) {
-          if (databaseInputProblem(unwrapResolverError(error))) {
+          const original = unwrapResolverError(error);
+          if (original instanceof ValidationError || databaseInputProblem(original)) {
             (error.extensions as Record<string, unknown>).http = { status: 400 };
           }
         }
