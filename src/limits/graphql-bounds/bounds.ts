@@ -11,7 +11,7 @@ export const GRAPHQL_BOUNDS = {
   maxTokens: 3_000,
   /** Aliased fields in one operation, counted with its fragments expanded. */
   maxAliases: 30,
-  /** Fields at the root of one operation (fragments expanded): each one is its own database query. */
+  /** Fields at the root of one operation, by response name (fragments expanded): each one is its own database query. */
   maxRootFields: 15,
   /** Directives (`@skip`, `@include`, ...) in one document. */
   maxDirectives: 30,

@@ -127,23 +127,40 @@ function fragmentGraphProblem(document: DocumentNode, fragments: Map<string, Fra
  */
 class OperationWidth {
   private readonly aliasesIn = new Map<string, number>();
-  private readonly rootFieldsIn = new Map<string, number>();
+  private readonly rootNamesIn = new Map<string, Set<string>>();
 
   constructor(private readonly fragments: Map<string, FragmentDefinitionNode>) {}
 
-  /** Fields at this level, through inline fragments and spreads. */
+  /**
+   * Root fields, through inline fragments and spreads, by response name: GraphQL
+   * merges repeats of one field into one, so they are counted once.
+   */
   rootFields(selectionSet: SelectionSetNode): number {
-    let count = 0;
+    return this.responseNames(selectionSet).size;
+  }
+
+  private responseNames(selectionSet: SelectionSetNode): Set<string> {
+    const names = new Set<string>();
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.FIELD) {
-        if (selection.name.value !== '__typename') count += 1;
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        count += this.rootFields(selection.selectionSet);
+        if (selection.name.value !== '__typename') names.add(selection.alias?.value ?? selection.name.value);
       } else {
-        count += this.remembered(this.rootFieldsIn, selection.name.value, (set) => this.rootFields(set));
+        const inner =
+          selection.kind === Kind.INLINE_FRAGMENT ? this.responseNames(selection.selectionSet) : this.fragmentResponseNames(selection.name.value);
+        for (const name of inner) names.add(name);
       }
     }
-    return count;
+    return names;
+  }
+
+  private fragmentResponseNames(name: string): Set<string> {
+    let names = this.rootNamesIn.get(name);
+    if (!names) {
+      const fragment = this.fragments.get(name);
+      names = fragment ? this.responseNames(fragment.selectionSet) : new Set();
+      this.rootNamesIn.set(name, names);
+    }
+    return names;
   }
 
   /** Aliased fields at every depth (`__typename` aliases included: they are still fields). */
