@@ -102,6 +102,9 @@ for (const length of [2, 20, 100]) {
   const chain = range(length).map((i) => `fragment L${i} on Article { ${i === length - 1 ? 'title' : `...L${i + 1}`} }`).join(' ');
   add(`a chain of ${length} fragments`, { query: `{ articles { ...L0 } } ${chain}` }, ok);
 }
+// Outside production (introspection on) the hints stay: they tell nothing introspection does not.
+add('a misspelt field, with its hint outside production', { query: '{ articles { titl } }' }, invalid(/Cannot query field "titl" on type "Article"\. Did you mean "title"/));
+add('a misspelt filter field, with its hint outside production', { query: '{ articles(filters: { tilte: { eq: "x" } }) { title } }' }, invalid(/Did you mean "title"/));
 add('a fragment on the wrong type', { query: '{ articles { ...P } } fragment P on Person { name }' }, invalid(/Fragment "P" cannot be spread here/));
 add('an unused fragment', { query: '{ articles { title } } fragment U on Article { title }' }, invalid(/Fragment "U" is never used/));
 
