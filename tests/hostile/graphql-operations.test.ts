@@ -228,3 +228,26 @@ describe(`GraphQL operations: ${cases.length} generated cases`, () => {
     }
   });
 });
+
+describe('refusals and the response cache', () => {
+  it.each([
+    ['too many root fields', `{ ${range(GRAPHQL_BOUNDS.maxRootFields + 1).map((i) => `r${i}: people { name }`).join(' ')} }`],
+    ['too many aliases', `{ people { ${range(GRAPHQL_BOUNDS.maxAliases + 1).map((i) => `n${i}: name`).join(' ')} } }`],
+    ['a fragment cycle', '{ people { ...F } } fragment F on Person { name ...F }'],
+  ])('%s: refused every time, never answered from the cache', async (label, query) => {
+    for (let attempt = 1; attempt <= 3; attempt += 1) {
+      const response = await suite.app.http().post('/graphql').set('Content-Type', 'application/json').send(JSON.stringify({ query }));
+      assertSafeAnswer(`${label} #${attempt}`, asAnswer(response), { isPublic: true });
+      expect({ attempt, status: response.status, fromCache: response.headers['x-cache'] === 'HIT' }).toEqual({ attempt, status: 400, fromCache: false });
+    }
+  });
+
+  it('a query inside the bounds is cached as before', async () => {
+    const query = `{ people(sort: "slug:asc") { ${range(GRAPHQL_BOUNDS.maxAliases).map((i) => `n${i}: name`).join(' ')} } }`;
+    const first = await suite.app.http().post('/graphql').set('Content-Type', 'application/json').send(JSON.stringify({ query }));
+    const second = await suite.app.http().post('/graphql').set('Content-Type', 'application/json').send(JSON.stringify({ query }));
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect(second.headers['x-cache']).toBe('HIT');
+    expect(second.body).toEqual(first.body);
+  });
+});
