@@ -11,6 +11,8 @@ export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
   'strapi::cors',
   'strapi::poweredBy',
   'strapi::query',
+  // Before strapi::body: refuses malformed GraphQL requests and documents past a bound with a 400.
+  'global::graphql-request-guard',
   {
     name: 'strapi::body',
     config: {

@@ -1,6 +1,8 @@
 import type { Core } from '@strapi/strapi';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { GRAPHQL_DEPTH_LIMIT, PAGE_SIZE } from '../src/api-limits';
+import { GRAPHQL_PARSE_OPTIONS } from '../src/limits/graphql-bounds/bounds';
+import { graphqlErrorPlugin, graphqlErrorSettings } from '../src/platform/graphql-errors';
 import { isGraphqlBatchingEnabled } from '../src/performance-settings';
 
 export default ({ env }: Core.Config.Shared.ConfigParams) => {
@@ -29,10 +31,13 @@ export default ({ env }: Core.Config.Shared.ConfigParams) => {
           // No CORS layer of the plugin's own: /graphql follows global::cors (src/access/cors).
           cors: false,
           introspection: !isProduction,
+          // No SQL, stack trace or internal message in any error; no "Did you mean" where introspection is off.
+          ...graphqlErrorSettings({ hideSuggestions: isProduction }),
+          parseOptions: GRAPHQL_PARSE_OPTIONS,
           // Apollo's cache-control plugin times every field of every response to compute cache
           // hints the schema never sets; this project's response cache and ETags do that job.
           // (The plugin concatenates these plugins with its own.) Stock mode keeps Apollo's default.
-          plugins: isGraphqlBatchingEnabled() ? [ApolloServerPluginCacheControlDisabled()] : [],
+          plugins: [...(isGraphqlBatchingEnabled() ? [ApolloServerPluginCacheControlDisabled()] : []), graphqlErrorPlugin],
         },
       },
     },

@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { Kind, parse, type DocumentNode, type SelectionSetNode } from 'graphql';
 import { LRUCache } from 'lru-cache';
+import { GRAPHQL_PARSE_OPTIONS } from '../limits/graphql-bounds/bounds';
 import type { DependencyMap } from './dependencies';
 
 /**
@@ -11,7 +12,14 @@ import type { DependencyMap } from './dependencies';
  */
 export class GraphqlReads {
   private rootFields: Map<string, string> | undefined;
-  private readonly decisions = new LRUCache<string, readonly string[] | false>({ max: 2_000 });
+  /** Keyed by the caller's document: bounded in bytes as well as entries. */
+  private readonly decisions = new LRUCache<string, readonly string[] | false>({
+    max: 2_000,
+    maxSize: 8 * 1024 * 1024,
+    // Two bytes a character, at most, for the key and the uids.
+    sizeCalculation: (decision, key) => 2 * key.length + (decision ? decision.reduce((size, uid) => size + 2 * uid.length + 16, 16) : 16),
+    maxEntrySize: 1024 * 1024,
+  });
 
   constructor(
     private readonly strapi: Core.Strapi,
@@ -31,9 +39,9 @@ export class GraphqlReads {
   private decide(query: string, operationName: string | undefined): readonly string[] | null {
     let document: DocumentNode;
     try {
-      document = parse(query);
+      document = parse(query, GRAPHQL_PARSE_OPTIONS);
     } catch {
-      return null; // Apollo answers the syntax error; errors are never cached.
+      return null; // Apollo (or the request guard, past the token bound) answers the error; errors are never cached.
     }
     const operations = document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION);
     const operation =

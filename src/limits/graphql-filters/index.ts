@@ -1,0 +1,66 @@
+/**
+ * Two filter operators that the GraphQL schema offers but Strapi cannot run
+ * as typed, refused or rewritten before the resolver (src/graphql mounts this
+ * on every field with a `filters` argument):
+ * - `between` takes exactly two values, from and to. Strapi drops a repeated
+ *   value before knex sees it, so `between: [a, a]` (one day, say) is answered
+ *   as `gte: a, lte: a`, the same rows; any other count is refused.
+ * - `and` / `or` inside a field's filter are typed as lists of values by the
+ *   plugin's schema, which Strapi cannot read; they belong at the top level of
+ *   `filters` (or of a relation's filter), where they take filter objects.
+ * - `between`, `and` and `or` set to null are refused (Strapi cannot run them).
+ * No content type here has an attribute named `between`, `and` or `or`, so the
+ * names are operators wherever they appear.
+ */
+
+export type FilterCheck = { ok: true; filters: unknown } | { ok: false; problem: string };
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date);
+
+const sameValue = (a: unknown, b: unknown) =>
+  (a instanceof Date ? a.getTime() : String(a)) === (b instanceof Date ? b.getTime() : String(b));
+
+export function checkGraphqlFilters(filters: unknown, path = 'filters'): FilterCheck {
+  if (Array.isArray(filters)) {
+    const items: unknown[] = [];
+    for (const [index, item] of filters.entries()) {
+      const checked = checkGraphqlFilters(item, `${path}[${index}]`);
+      if (!checked.ok) return checked;
+      items.push(checked.filters);
+    }
+    return { ok: true, filters: items };
+  }
+  if (!isPlainObject(filters)) return { ok: true, filters };
+
+  const result: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(filters)) {
+    const where = `${path}.${key}`;
+    if ((key === 'and' || key === 'or' || key === 'between') && value === null) {
+      return { ok: false, problem: `${where} cannot be null: leave it out instead` };
+    }
+    if ((key === 'and' || key === 'or') && Array.isArray(value) && value.some((item) => !isPlainObject(item))) {
+      return { ok: false, problem: `${where} takes filter objects, and only at the top level of a filter: put "${key}" around whole filters, not inside a field's operators` };
+    }
+    if (key === 'between' && value !== undefined) {
+      const values = Array.isArray(value) ? value : [value];
+      if (values.length !== 2 || values.some((item) => item === null || item === undefined)) {
+        return { ok: false, problem: `${where} takes exactly two values, [from, to]; got ${values.length === 2 ? 'a null' : values.length}` };
+      }
+      if (sameValue(values[0], values[1])) {
+        if ('gte' in filters || 'lte' in filters) {
+          return { ok: false, problem: `${where} with two equal values cannot be combined with gte or lte: use eq` };
+        }
+        result.gte = values[0];
+        result.lte = values[1];
+        continue;
+      }
+      result[key] = value;
+      continue;
+    }
+    const checked = checkGraphqlFilters(value, where);
+    if (!checked.ok) return checked;
+    result[key] = checked.filters;
+  }
+  return { ok: true, filters: result };
+}
