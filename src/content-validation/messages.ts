@@ -14,7 +14,7 @@ const LABELS = new Map(
   ADMIN_LAYOUTS.flatMap((spec) => Object.entries(spec.fields).map(([name, field]) => [`${spec.uid}.${name}`, field.label])),
 );
 
-function labelOf(uid: string, field: string): string {
+export function labelOf(uid: string, field: string): string {
   return LABELS.get(`${uid}.${field}`) ?? field.replace(/([A-Z])/g, ' $1').replace(/^./, (first) => first.toUpperCase());
 }
 
