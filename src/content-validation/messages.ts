@@ -55,7 +55,9 @@ export function explainValidationError(strapi: Core.Strapi, uid: string, error: 
   const fieldErrors = fieldErrorsOf(error);
   if (!fieldErrors || fieldErrors.length === 0) return error;
   const explained = fieldErrors.map((fieldError) => ({ ...fieldError, message: explain(strapi, uid, fieldError) }));
-  if (explained.every((item, index) => item.message === fieldErrors[index].message)) return error;
+  // Strapi's summary for several problems ("2 errors occurred") names none of them: list them instead.
+  const vague = /^\d+ errors occurred$/.test((error as Error).message);
+  if (!vague && explained.every((item, index) => item.message === fieldErrors[index].message)) return error;
 
   const messages = [...new Set(explained.map((item) => item.message))];
   const message = messages.length === 1 ? messages[0] : `Fix ${messages.length} fields: ${messages.join(' ')}`;
