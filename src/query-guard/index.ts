@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { bodyProblem } from '../limits/request-body';
 import { callerDatabaseProblem } from './database-errors';
-import { filtersProblem } from './filters';
+import { filtersProblem, populateFiltersProblem } from './filters';
 import { paginationProblem } from './pagination';
 
 /**
@@ -27,7 +27,7 @@ export function createQueryGuard(prefix: string): Core.MiddlewareHandler {
     if (!isContentApi(ctx.path)) return next();
 
     const query = ctx.query as Record<string, unknown>;
-    const problem = paginationProblem(query.pagination) ?? filtersProblem(query.filters);
+    const problem = paginationProblem(query.pagination) ?? filtersProblem(query.filters) ?? populateFiltersProblem(query.populate);
     if (problem) throw new errors.ValidationError(problem, { source: 'query' });
 
     try {
