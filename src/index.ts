@@ -3,6 +3,7 @@ import { applyAdminLayouts } from './admin-layout';
 import { registerContentValidation } from './content-validation';
 import { createDevAdmin } from './dev-admin';
 import { registerDraftAccess } from './draft-access';
+import { registerQueryParamChecks } from './limits/query-params';
 import { registerGraphqlExtensions } from './graphql';
 import { registerGraphqlBatching } from './graphql-batching';
 import { grantPublicRead } from './permissions/grant-public-read';
@@ -29,6 +30,7 @@ export default {
     registerReadIndexes(strapi);
     registerPublishedCounters(strapi);
     registerDraftAccess(strapi);
+    registerQueryParamChecks(strapi);
     registerGraphqlExtensions(strapi);
     registerGraphqlBatching(strapi);
     registerContentValidation(strapi);

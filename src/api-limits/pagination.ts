@@ -10,10 +10,14 @@ export interface PaginationNumbers {
 type PaginationKey = keyof PaginationNumbers;
 
 /** What each pagination parameter accepts, in REST and GraphQL alike. */
+/** Pages and offsets beyond these hold nothing; larger numbers lose precision and were read as the first page. */
+const MAX_PAGE = 1_000_000;
+const MAX_START = 100_000_000;
+
 const RANGES: Record<PaginationKey, { min: number; max?: number }> = {
-  page: { min: 1 },
+  page: { min: 1, max: MAX_PAGE },
   pageSize: { min: 1, max: PAGE_SIZE.max },
-  start: { min: 0 },
+  start: { min: 0, max: MAX_START },
   limit: { min: 1, max: PAGE_SIZE.max },
 };
 

@@ -14,7 +14,7 @@ const LABELS = new Map(
   ADMIN_LAYOUTS.flatMap((spec) => Object.entries(spec.fields).map(([name, field]) => [`${spec.uid}.${name}`, field.label])),
 );
 
-function labelOf(uid: string, field: string): string {
+export function labelOf(uid: string, field: string): string {
   return LABELS.get(`${uid}.${field}`) ?? field.replace(/([A-Z])/g, ' $1').replace(/^./, (first) => first.toUpperCase());
 }
 
@@ -55,7 +55,9 @@ export function explainValidationError(strapi: Core.Strapi, uid: string, error: 
   const fieldErrors = fieldErrorsOf(error);
   if (!fieldErrors || fieldErrors.length === 0) return error;
   const explained = fieldErrors.map((fieldError) => ({ ...fieldError, message: explain(strapi, uid, fieldError) }));
-  if (explained.every((item, index) => item.message === fieldErrors[index].message)) return error;
+  // Strapi's summary for several problems ("2 errors occurred") names none of them: list them instead.
+  const vague = /^\d+ errors occurred$/.test((error as Error).message);
+  if (!vague && explained.every((item, index) => item.message === fieldErrors[index].message)) return error;
 
   const messages = [...new Set(explained.map((item) => item.message))];
   const message = messages.length === 1 ? messages[0] : `Fix ${messages.length} fields: ${messages.join(' ')}`;

@@ -77,3 +77,21 @@ export function filtersProblem(filters: unknown): string | null {
   }
   return problemAt(filters, 'filters');
 }
+
+/** The first problem in the `filters` of any relation inside `populate` (populate[people][filters]…), or null. */
+export function populateFiltersProblem(populate: unknown, path = 'populate', depth = 0): string | null {
+  if (!isPlainObject(populate) || depth > 10) return null;
+  for (const [name, options] of Object.entries(populate)) {
+    if (!isPlainObject(options)) continue;
+    const childPath = `${path}[${name}]`;
+    if (options.filters !== undefined) {
+      const problem = Array.isArray(options.filters)
+        ? `${childPath}[filters] must be an object of fields and operators`
+        : problemAt(options.filters, `${childPath}[filters]`);
+      if (problem) return problem;
+    }
+    const nested = populateFiltersProblem(options.populate, `${childPath}[populate]`, depth + 1);
+    if (nested) return nested;
+  }
+  return null;
+}

@@ -17,6 +17,12 @@ function sendHtml(ctx: Context, status: number, html: string) {
   ctx.body = html;
 }
 
+/**
+ * Slugs and documentIds are short runs of URL-safe characters; anything else (a NUL byte, spaces,
+ * a 10 kB segment) names no article and is answered 404 without asking the database.
+ */
+const isPathKey = (value: unknown): value is string => typeof value === 'string' && /^[A-Za-z0-9_.~-]{1,255}$/.test(value);
+
 /** Which version a preview link asks for: the draft unless it says published. */
 const statusOf = (value: unknown): 'draft' | 'published' => (value === 'published' ? 'published' : 'draft');
 
@@ -46,6 +52,7 @@ export function registerReaderPages(strapi: Core.Strapi): void {
   const preview = async (ctx: Context) => {
     ctx.set('Cache-Control', 'no-store');
     ctx.set('Referrer-Policy', 'no-referrer');
+    if (!isPathKey(ctx.params.documentId)) return sendHtml(ctx, 404, renderNotFoundPage());
     const status = statusOf(ctx.query.status);
     const check = checkPreviewToken(ctx.query, String(ctx.params.documentId), status);
     if (!check.ok) return sendHtml(ctx, 403, renderForbiddenPage(REFUSALS[check.reason]));
@@ -61,6 +68,7 @@ export function registerReaderPages(strapi: Core.Strapi): void {
   };
 
   const read = async (ctx: Context) => {
+    if (!isPathKey(ctx.params.slug)) return sendHtml(ctx, 404, renderNotFoundPage());
     const article = await articles().findFirst({
       filters: { slug: { $eq: String(ctx.params.slug) } },
       status: 'published',
