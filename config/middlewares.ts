@@ -4,6 +4,8 @@ import { BODY_LIMIT } from '../src/api-limits';
 export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewares => [
   'strapi::logger',
   'strapi::errors',
+  // Right after strapi::errors: database faults answer 503 with Retry-After (src/platform/database-faults).
+  'global::database-faults',
   'strapi::security',
   {
     name: 'strapi::cors',

@@ -15,6 +15,7 @@ import { seedDatabase } from './seed';
 import { runStartupChecks } from './startup-checks';
 import { registerStatementCounter } from './sql-statements';
 import { registerResponseCache, startResponseCache, stopResponseCache } from './response-cache';
+import { registerPlatform, startPlatform } from './platform';
 
 /** SEED_ON_BOOTSTRAP=false turns the bootstrap seed off; `npm run seed` still works. */
 const seedOnBootstrap = () => process.env.SEED_ON_BOOTSTRAP?.trim().toLowerCase() !== 'false';
@@ -22,6 +23,8 @@ const seedOnBootstrap = () => process.env.SEED_ON_BOOTSTRAP?.trim().toLowerCase(
 export default {
   register({ strapi }: { strapi: Core.Strapi }) {
     runStartupChecks();
+    // Before the response cache: readiness, metrics and database faults come first in the chain.
+    registerPlatform(strapi);
     registerStatementCounter(strapi);
     registerResponseCache(strapi);
     registerReadIndexes(strapi);
@@ -34,6 +37,7 @@ export default {
   },
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
+    startPlatform(strapi);
     // Last Document Service middleware of all: it must sit right before the repository.
     await runReadsWithoutTransactions(strapi);
     sanitizeOutputInOnePass(strapi);
