@@ -17,7 +17,8 @@ interface MetricsState {
 /** The route pattern a finished request matched. */
 export function routeLabel(ctx: Context): string {
   const matched = (ctx as unknown as { _matchedRoute?: unknown })._matchedRoute;
-  if (typeof matched === 'string') return matched;
+  // Strapi's static-file fallback matches anything as `([^/]*)`: that is no route.
+  if (typeof matched === 'string' && matched.startsWith('/')) return matched;
   const noted = (ctx.state as MetricsState).metricsRoute;
   return typeof noted === 'string' ? noted : UNMATCHED_ROUTE;
 }
