@@ -22,6 +22,22 @@ interface FaultState {
   databaseFault?: DatabaseFault;
 }
 
+/** During an outage every request meets the fault: one log line per cause every LOG_EVERY_MS, with a count. */
+const LOG_EVERY_MS = 10_000;
+const lastLogged = new Map<string, { at: number; suppressed: number }>();
+
+function logFault(strapi: Core.Strapi, cause: string, line: string): void {
+  const now = Date.now();
+  const entry = lastLogged.get(cause);
+  if (entry && now - entry.at < LOG_EVERY_MS) {
+    entry.suppressed += 1;
+    return;
+  }
+  const suppressed = entry?.suppressed ?? 0;
+  lastLogged.set(cause, { at: now, suppressed: 0 });
+  strapi.log.warn(`${line}${suppressed ? ` (${suppressed} more since the last report)` : ''}`);
+}
+
 /** The response a request that met a database fault gets. */
 export function answerDatabaseFault(ctx: Context, fault: DatabaseFault, graphqlPath = '/graphql'): void {
   metrics.databaseFaults.inc({ cause: fault.cause });
@@ -59,13 +75,13 @@ export function createDatabaseFaultMiddleware(strapi: Core.Strapi) {
     } catch (error) {
       const fault = databaseFaultOf(error) ?? (ctx.state as FaultState).databaseFault;
       if (!fault) throw error;
-      strapi.log.warn(`database fault on ${ctx.method} ${ctx.path}: ${describeForLog(error)}; answered 503`);
+      logFault(strapi, fault.cause, `database fault on ${ctx.method} ${ctx.path}: ${describeForLog(error)}; answered 503`);
       answerDatabaseFault(ctx, fault, graphqlPath);
       return;
     }
     const noted = (ctx.state as FaultState).databaseFault;
     if (noted && ctx.status !== 503 && isErrorAnswer(ctx, graphqlPath)) {
-      strapi.log.warn(`database fault on ${ctx.method} ${ctx.path} (${noted.cause}); answered 503 instead of ${ctx.status}`);
+      logFault(strapi, noted.cause, `database fault on ${ctx.method} ${ctx.path} (${noted.cause}); answered 503 instead of ${ctx.status}`);
       answerDatabaseFault(ctx, noted, graphqlPath);
     }
   };
