@@ -65,6 +65,10 @@ async function runStrapi(serve) {
     await strapi.destroy();
     return;
   }
+  // createStrapi() listens for SIGTERM/SIGINT itself and destroys at once, cutting requests in flight:
+  // this process drains first instead.
+  process.removeAllListeners('SIGTERM');
+  process.removeAllListeners('SIGINT');
   let stopping = false;
   const stop = async (/** @type {NodeJS.Signals} */ signal) => {
     if (stopping) return;
