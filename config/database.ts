@@ -23,7 +23,7 @@ function parseDatabaseUrl(connectionString: string) {
 }
 
 export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Database<'postgres'> => {
-  const { statementTimeoutMs, acquireTimeoutMs } = databaseTimeouts();
+  const { statementTimeoutMs, idleInTransactionTimeoutMs, acquireTimeoutMs } = databaseTimeouts();
   return {
     connection: {
       client: 'postgres',
@@ -38,6 +38,7 @@ export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Database<
         // Sent with every new pool connection (a startup parameter): a blocked statement fails with
         // 57014 instead of holding its connection, and the request answers 503 (src/platform/database-faults).
         ...(statementTimeoutMs > 0 ? { statement_timeout: statementTimeoutMs } : {}),
+        ...(idleInTransactionTimeoutMs > 0 ? { idle_in_transaction_session_timeout: idleInTransactionTimeoutMs } : {}),
         // Opening a connection to an unreachable server gives up as soon as a checkout would.
         connectionTimeoutMillis: acquireTimeoutMs,
       },

@@ -24,6 +24,11 @@ export function databaseTimeouts(env: Env = process.env) {
   return {
     /** Longest a statement may run (PostgreSQL's statement_timeout, set on every pool connection). */
     statementTimeoutMs: readMilliseconds('DATABASE_STATEMENT_TIMEOUT_MS', 5_000, { allowZero: true, env }),
+    /**
+     * Longest a session may sit inside a transaction doing nothing: a request that never finished its
+     * transaction (a rejection nobody awaited) would otherwise hold its locks for good.
+     */
+    idleInTransactionTimeoutMs: readMilliseconds('DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS', 30_000, { allowZero: true, env }),
     /** Longest a request waits for a free pool connection (knex's acquireConnectionTimeout). */
     acquireTimeoutMs: readMilliseconds(acquireName, 5_000, { env }),
   };
