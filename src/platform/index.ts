@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { Context, Next } from 'koa';
 import { createDatabaseFaultMiddleware, observeDatabaseFaults } from './database-faults';
+import { confirmCommits } from './database-faults/commit-guard';
 import { poolUse } from './database-faults/pool';
 import { measurePoolWith } from './metrics';
 import { joinClusterMetrics } from './metrics/cluster';
@@ -44,5 +45,6 @@ export function registerPlatform(strapi: Core.Strapi): void {
 /** In `bootstrap`, once the database connection and the HTTP server's listeners are in place. */
 export function startPlatform(strapi: Core.Strapi): void {
   observeDatabaseFaults(strapi);
+  confirmCommits(strapi);
   trackRequests(strapi.server.httpServer);
 }

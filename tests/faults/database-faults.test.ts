@@ -170,6 +170,24 @@ describe('a table held by a lock', () => {
   }, 60_000);
 });
 
+describe('a write whose COMMIT fails', () => {
+  it('is not acknowledged: the transaction rejects, and nothing was written', async () => {
+    const slug = `lost-commit-${Date.now()}`;
+    const attempt = app.strapi.db.transaction(async ({ trx }) => {
+      await trx.raw(`INSERT INTO people (document_id, name, slug, created_at, updated_at) VALUES (?, 'Lost', ?, now(), now())`, [slug, slug]);
+      const { rows } = (await trx.raw('SELECT pg_backend_pid() AS pid')) as { rows: Array<{ pid: number }> };
+      // The server ends this session between the INSERT and the COMMIT, as a restart does.
+      await db.query('SELECT pg_terminate_backend($1)', [rows[0].pid]);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      return 'acknowledged';
+    });
+    await expect(attempt).rejects.toThrow();
+    expect(await db.query('SELECT slug FROM people WHERE slug = $1', [slug])).toEqual([]);
+    // The pool replaces the ended connection.
+    await app.http().get(fresh('/api/people')).expect(200);
+  });
+});
+
 describe('the database down', () => {
   it('answers 503 naming the cause for every request that needs it, and recovers without a restart', async () => {
     const documentId = (await app.http().get('/api/articles?fields[0]=title').expect(200)).body.data[0].documentId as string;

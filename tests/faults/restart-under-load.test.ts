@@ -1,31 +1,33 @@
-import type { AddressInfo } from 'node:net';
+import fs from 'node:fs';
+import path from 'node:path';
 import request from 'supertest';
-import { bootStrapi, createApiToken, stopStrapi, type TestApp } from '../helpers/strapi';
+import { APP_ROOT } from '../helpers/paths';
 import { startOwnDatabase, type OwnDatabase } from '../helpers/own-database';
+import { fullAccessToken, startServer, stopServer, workerPids, type Server } from '../helpers/serve';
 
 /**
  * A restart of the PostgreSQL server (stop, start: what `pg_ctl restart` does)
  * while readers and writers keep calling: during the outage every answer is a
  * 503 naming the cause (no 401, no 500, no reset connection), the app serves
  * again within 5 s of the server being back, and every write it acknowledged is
- * in the database.
+ * in the database. Served as in production: scripts/serve.js with 2 workers, neither of which may die.
  */
 let db: OwnDatabase;
-let app: TestApp;
+let server: Server;
 let baseUrl: string;
 let token: string;
 
 beforeAll(async () => {
   db = await startOwnDatabase('news_cms_restart');
-  process.env.DATABASE_URL = db.url;
-  app = await bootStrapi();
-  await new Promise<void>((resolve) => app.strapi.server.httpServer.listen(0, '127.0.0.1', () => resolve()));
-  baseUrl = `http://127.0.0.1:${(app.strapi.server.httpServer.address() as AddressInfo).port}`;
-  token = await createApiToken(app.strapi);
+  server = await startServer(db.url, 2);
+  baseUrl = server.baseUrl;
+  token = await fullAccessToken(baseUrl);
 }, 180_000);
 
 afterAll(async () => {
-  await stopStrapi(app);
+  await stopServer(server);
+  // The server's log, for whoever reads a failure (tests/artifacts is git-ignored).
+  if (server) fs.writeFileSync(path.join(APP_ROOT, 'tests', 'artifacts', 'restart-under-load.server.log'), server.output.join(''));
   await db?.remove();
 }, 60_000);
 
@@ -41,6 +43,8 @@ interface Outcome {
 }
 
 it('answers only 503 while the database restarts, recovers within 5 s and loses no acknowledged write', async () => {
+  const workers = workerPids(server).sort();
+  expect(workers).toHaveLength(2);
   const outcomes: Outcome[] = [];
   const acknowledged: string[] = [];
   let running = true;
@@ -60,7 +64,7 @@ it('answers only 503 while the database restarts, recovers within 5 s and loses 
       outcomes.push({ kind, status: response.status, at: started, errorName: response.body?.error?.name });
       if (kind === 'write' && response.status === 201) acknowledged.push(slug);
     } catch (error) {
-      outcomes.push({ kind, status: 0, at: started, networkError: String(error) });
+      outcomes.push({ kind, status: 0, at: started, networkError: `${String(error)} (${slug})` });
     }
   };
   const loop = async (kind: Outcome['kind']) => {
@@ -101,6 +105,10 @@ it('answers only 503 while the database restarts, recovers within 5 s and loses 
   // Work went on before and after.
   expect(outcomes.filter((outcome) => outcome.kind === 'write' && outcome.status === 201 && outcome.at > recoveredAt).length).toBeGreaterThan(0);
   expect(outcomes.filter((outcome) => outcome.kind === 'read' && outcome.status === 200 && outcome.at > recoveredAt).length).toBeGreaterThan(0);
+
+  // Both workers lived through it.
+  expect(workerPids(server).sort()).toEqual(workers);
+  expect(server.output.join('')).not.toMatch(/worker \d+ stopped/);
 
   // Zero acknowledged writes lost.
   expect(acknowledged.length).toBeGreaterThan(0);

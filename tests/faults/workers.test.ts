@@ -1,11 +1,8 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
-import path from 'node:path';
 import { Client } from 'pg';
 import request from 'supertest';
-import { anyFreePort } from '../../scripts/embedded-postgres';
-import { APP_ROOT } from '../helpers/paths';
 import { startOwnDatabase, type OwnDatabase } from '../helpers/own-database';
+import { fullAccessToken, startServer as startServerOn, stopServer, workerPids, type Server } from '../helpers/serve';
 
 /**
  * `npm start` (scripts/serve.js) on a database of the suite's own: a request
@@ -15,67 +12,6 @@ import { startOwnDatabase, type OwnDatabase } from '../helpers/own-database';
  */
 let db: OwnDatabase;
 
-interface Server {
-  process: ChildProcess;
-  baseUrl: string;
-  output: string[];
-  exited: Promise<number | null>;
-}
-
-async function startServer(workers: number): Promise<Server> {
-  const port = await anyFreePort();
-  const output: string[] = [];
-  const child = spawn(process.execPath, [path.join(APP_ROOT, 'scripts', 'serve.js')], {
-    cwd: APP_ROOT,
-    env: { ...process.env, DATABASE_URL: db.url, HOST: '127.0.0.1', PORT: String(port), WORKERS: String(workers), STRAPI_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  child.stdout?.on('data', (chunk) => output.push(String(chunk)));
-  child.stderr?.on('data', (chunk) => output.push(String(chunk)));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const server = { process: child, baseUrl: `http://127.0.0.1:${port}`, output, exited };
-  const deadline = Date.now() + 150_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the server exited early:\n${output.join('')}`);
-    const listening = workers === 1 ? await request(server.baseUrl).get('/_health').then((r) => r.status === 204, () => false) : output.join('').includes(`all ${workers} workers are listening`);
-    if (listening) return server;
-    if (Date.now() > deadline) throw new Error(`the server did not start in time:\n${output.join('')}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
-async function stopServer(server: Server | undefined) {
-  if (!server || server.process.exitCode !== null) return;
-  try {
-    process.kill(-(server.process.pid as number), 'SIGTERM');
-  } catch {
-    // already gone
-  }
-  await server.exited;
-}
-
-const workerPids = (server: Server): number[] => {
-  try {
-    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(server.process.pid)], { encoding: 'utf8' })
-      .split('\n')
-      .map((line) => Number(line.trim()))
-      .filter((pid) => pid > 0);
-  } catch {
-    return [];
-  }
-};
-
-async function fullAccessToken(baseUrl: string): Promise<string> {
-  const login = await request(baseUrl).post('/admin/login').send({ email: process.env.ADMIN_EMAIL, password: process.env.ADMIN_PASSWORD }).expect(200);
-  const created = await request(baseUrl)
-    .post('/admin/api-tokens')
-    .set('Authorization', `Bearer ${login.body.data.token}`)
-    .send({ name: `faults-${Date.now()}`, type: 'full-access', lifespan: null })
-    .expect(201);
-  return created.body.data.accessKey as string;
-}
-
 const waitFor = async (condition: () => boolean, timeoutMs: number, what: string, server: Server) => {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
@@ -83,6 +19,8 @@ const waitFor = async (condition: () => boolean, timeoutMs: number, what: string
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 };
+
+const startServer = (workers: number) => startServerOn(db.url, workers);
 
 beforeAll(async () => {
   db = await startOwnDatabase('news_cms_workers');
