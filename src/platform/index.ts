@@ -9,6 +9,7 @@ import { answerMetrics } from './metrics/endpoint';
 import { createRequestMetricsMiddleware, noteRoute } from './metrics/http';
 import { guardProcess } from './process-guards';
 import { answerReadiness } from './readiness';
+import { createRequestDeadlineMiddleware } from './request-deadline';
 import { trackRequests } from './shutdown';
 
 export { databaseFaultOf } from './database-faults';
@@ -40,6 +41,8 @@ export function registerPlatform(strapi: Core.Strapi): void {
   });
   // The response cache reads API tokens before strapi::errors runs; faults there are answered here.
   strapi.server.use(createDatabaseFaultMiddleware(strapi));
+  // Every request gets an answer, even one stranded by a promise that never settles.
+  strapi.server.use(createRequestDeadlineMiddleware(strapi));
 }
 
 /** In `bootstrap`, once the database connection and the HTTP server's listeners are in place. */

@@ -13,12 +13,12 @@ export interface Server {
 }
 
 /** Starts `npm start`'s server (scripts/serve.js) on `databaseUrl`; resolves once every worker listens. */
-export async function startServer(databaseUrl: string, workers: number): Promise<Server> {
+export async function startServer(databaseUrl: string, workers: number, env: Record<string, string> = {}): Promise<Server> {
   const port = await anyFreePort();
   const output: string[] = [];
   const child = spawn(process.execPath, [path.join(APP_ROOT, 'scripts', 'serve.js')], {
     cwd: APP_ROOT,
-    env: { ...process.env, DATABASE_URL: databaseUrl, HOST: '127.0.0.1', PORT: String(port), WORKERS: String(workers), STRAPI_LOG_LEVEL: 'warn' },
+    env: { ...process.env, DATABASE_URL: databaseUrl, HOST: '127.0.0.1', PORT: String(port), WORKERS: String(workers), STRAPI_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
