@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { databaseTimeouts } from '../src/platform/settings';
 
 /** Splits a postgres:// URL into the fields Strapi's connection type names. */
 function parseDatabaseUrl(connectionString: string) {
@@ -21,22 +22,32 @@ function parseDatabaseUrl(connectionString: string) {
   };
 }
 
-export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Database<'postgres'> => ({
-  connection: {
-    client: 'postgres',
+export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Database<'postgres'> => {
+  const { statementTimeoutMs, idleInTransactionTimeoutMs, acquireTimeoutMs } = databaseTimeouts();
+  return {
     connection: {
-      // Unset only for commands that never connect (`strapi build`); a start without it
-      // is refused by src/startup-checks before anything connects.
-      ...parseDatabaseUrl(env('DATABASE_URL', 'postgres://unset@127.0.0.1:1/unset')),
-      ssl: env.bool('DATABASE_SSL', false)
-        ? { rejectUnauthorized: env.bool('DATABASE_SSL_REJECT_UNAUTHORIZED', true) }
-        : false,
-      schema: env('DATABASE_SCHEMA', 'public'),
+      client: 'postgres',
+      connection: {
+        // Unset only for commands that never connect (`strapi build`); a start without it
+        // is refused by src/startup-checks before anything connects.
+        ...parseDatabaseUrl(env('DATABASE_URL', 'postgres://unset@127.0.0.1:1/unset')),
+        ssl: env.bool('DATABASE_SSL', false)
+          ? { rejectUnauthorized: env.bool('DATABASE_SSL_REJECT_UNAUTHORIZED', true) }
+          : false,
+        schema: env('DATABASE_SCHEMA', 'public'),
+        // Sent with every new pool connection (a startup parameter): a blocked statement fails with
+        // 57014 instead of holding its connection, and the request answers 503 (src/platform/database-faults).
+        ...(statementTimeoutMs > 0 ? { statement_timeout: statementTimeoutMs } : {}),
+        ...(idleInTransactionTimeoutMs > 0 ? { idle_in_transaction_session_timeout: idleInTransactionTimeoutMs } : {}),
+        // Opening a connection to an unreachable server gives up as soon as a checkout would.
+        connectionTimeoutMillis: acquireTimeoutMs,
+      },
+      pool: {
+        min: env.int('DATABASE_POOL_MIN', 0),
+        max: env.int('DATABASE_POOL_MAX', 10),
+      },
+      // A request waits this long for a free connection, then answers 503 (knex's default is 60 s).
+      acquireConnectionTimeout: acquireTimeoutMs,
     },
-    pool: {
-      min: env.int('DATABASE_POOL_MIN', 0),
-      max: env.int('DATABASE_POOL_MAX', 10),
-    },
-    acquireConnectionTimeout: env.int('DATABASE_CONNECTION_TIMEOUT', 60000),
-  },
-});
+  };
+};

@@ -5,6 +5,8 @@ export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
   // strapi::logger's line, with preview tokens and secrets taken out of the logged URL.
   'global::request-log',
   'strapi::errors',
+  // Right after strapi::errors: database faults answer 503 with Retry-After (src/platform/database-faults).
+  'global::database-faults',
   'strapi::security',
   // Strapi requires this name; its policy is src/access/cors (CORS_ORIGINS): `*` opens the public
   // paths without credentials, listed origins get credentials everywhere, the admin's routes included.

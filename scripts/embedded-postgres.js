@@ -7,7 +7,7 @@
  * reaches the launcher, which stops Strapi first and the database last,
  * instead of the database dying under a Strapi that is still shutting down.
  */
-const { spawn, execFileSync } = require('node:child_process');
+const { spawn, spawnSync, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
@@ -17,6 +17,12 @@ const { Client } = require('pg');
 
 const SUPERUSER = 'postgres';
 const READY_TIMEOUT_MS = 30_000;
+/**
+ * As root, where the binaries and clusters go when the `postgres` user cannot
+ * reach the checkout (a clone under root's private home folder, say): a
+ * root-owned folder others may traverse but not list (0711).
+ */
+const RUNTIME_ROOTS = [process.env.EMBEDDED_DB_RUNTIME_DIR, '/var/lib/news-cms-embedded-postgres', path.join(os.tmpdir(), 'news-cms-embedded-postgres')];
 const STOP_TIMEOUT_MS = 30_000;
 
 /**
@@ -25,6 +31,7 @@ const STOP_TIMEOUT_MS = 30_000;
  * @property {number} [port]   preferred port; another free one is used when it is taken
  * @property {string} [database] database to create if missing (default `strapi`)
  * @property {(line: string) => void} [log]
+ * @property {string} [nativeDir] the binaries' `native` folder, when not the installed package's (tests)
  *
  * @typedef {object} EmbeddedServer
  * @property {string} url        connection string for `database`
@@ -40,7 +47,7 @@ const STOP_TIMEOUT_MS = 30_000;
  * and only exports where its files are; they sit in `native/bin` beside `dist`.
  * Resolving paths instead of importing it keeps this usable from CommonJS
  * and from jest, which cannot run dynamic imports.
- * @returns {{ initdb: string, postgres: string }}
+ * @returns {{ native: string, initdb: string, postgres: string }}
  */
 function binaries() {
   const pkg = `@embedded-postgres/${os.platform()}-${os.arch()}`;
@@ -53,8 +60,123 @@ function binaries() {
         'set DATABASE_URL to a PostgreSQL server instead.',
     );
   }
-  const bin = path.resolve(path.dirname(entry), '..', 'native', 'bin');
-  return { initdb: path.join(bin, 'initdb'), postgres: path.join(bin, 'postgres') };
+  const native = path.resolve(path.dirname(entry), '..', 'native');
+  return { native, initdb: path.join(native, 'bin', 'initdb'), postgres: path.join(native, 'bin', 'postgres') };
+}
+
+/**
+ * Whether the user the server runs as can reach `target` (search permission on
+ * every folder on the way, and on `target` itself): asked of the system by
+ * running `test -x` as that user, so ACLs and groups count as they will.
+ * @param {{ uid?: number, gid?: number }} ids
+ * @param {string} target
+ */
+function reachable(ids, target) {
+  if (ids.uid === undefined) return true;
+  return spawnSync('test', ['-x', target], { uid: ids.uid, gid: ids.gid, stdio: 'ignore' }).status === 0;
+}
+
+/** @param {string} value */
+const keyOf = (value) => crypto.createHash('sha256').update(value).digest('hex').slice(0, 16);
+
+/**
+ * A root-owned folder the `postgres` user can traverse, for binaries and
+ * clusters it could not reach where they are. Refuses one anybody else owns or
+ * may write to (it would let them swap the binaries).
+ * @param {{ uid?: number, gid?: number }} ids
+ */
+function runtimeRoot(ids) {
+  /** @type {string[]} */
+  const problems = [];
+  for (const candidate of RUNTIME_ROOTS) {
+    if (!candidate) continue;
+    try {
+      fs.mkdirSync(candidate, { recursive: true, mode: 0o711 });
+      const stat = fs.lstatSync(candidate);
+      if (!stat.isDirectory() || stat.uid !== 0 || (stat.mode & 0o022) !== 0) {
+        problems.push(`${candidate} is not a root-owned folder only root may write to`);
+        continue;
+      }
+      fs.chmodSync(candidate, 0o711);
+      if (reachable(ids, candidate)) return candidate;
+      problems.push(`${candidate} is not reachable by the ${SUPERUSER} user`);
+    } catch (error) {
+      problems.push(`${candidate}: ${/** @type {Error} */ (error).message}`);
+    }
+  }
+  throw new Error(`no folder for the embedded PostgreSQL that the ${SUPERUSER} user can reach (${problems.join('; ')})`);
+}
+
+/** Explains what to do when the server's user cannot reach a folder. @param {string} folder */
+const unreachableAdvice = (folder) =>
+  `PostgreSQL refuses to run as root, so the embedded server runs as the "${SUPERUSER}" user, which cannot reach ${folder} ` +
+  '(one of its parent folders is private, like a home folder with mode 700). Clone the project into a folder others may ' +
+  'traverse (or `chmod o+x` its parents), point EMBEDDED_DB_DIR and EMBEDDED_DB_RUNTIME_DIR at folders the postgres user can reach, ' +
+  'or set DATABASE_URL to a PostgreSQL server.';
+
+/**
+ * The binaries, where the server's user can run them: in place, or (as root,
+ * when the checkout is private) a copy made once under the runtime root, keyed
+ * by the package's folder and version.
+ * @param {{ uid?: number, gid?: number }} ids
+ * @param {(line: string) => void} log
+ * @param {string} [nativeDir] another copy of the package's `native` folder (tests)
+ */
+function reachableBinaries(ids, log, nativeDir) {
+  const found = binaries();
+  const native = nativeDir ?? found.native;
+  const initdb = path.join(native, 'bin', 'initdb');
+  if (reachable(ids, initdb)) return { initdb, postgres: path.join(native, 'bin', 'postgres') };
+  let target;
+  try {
+    const version = fs.readFileSync(path.join(native, '..', 'package.json'), 'utf8');
+    target = path.join(runtimeRoot(ids), `bin-${keyOf(`${fs.realpathSync(native)}\n${version}`)}`);
+    if (!fs.existsSync(path.join(target, '.complete'))) {
+      log(`The ${SUPERUSER} user cannot reach ${native}; copying the PostgreSQL binaries to ${target}`);
+      const staging = `${target}.${process.pid}`;
+      fs.rmSync(staging, { recursive: true, force: true });
+      fs.cpSync(native, staging, { recursive: true, verbatimSymlinks: true });
+      fs.chmodSync(staging, 0o755);
+      fs.rmSync(target, { recursive: true, force: true });
+      fs.renameSync(staging, target);
+      fs.writeFileSync(path.join(target, '.complete'), '');
+    }
+  } catch (error) {
+    throw new Error(`${unreachableAdvice(native)} (copying the binaries failed: ${/** @type {Error} */ (error).message})`);
+  }
+  return { initdb: path.join(target, 'bin', 'initdb'), postgres: path.join(target, 'bin', 'postgres') };
+}
+
+/**
+ * As root, a cluster folder the server's user cannot reach is kept under the
+ * runtime root instead, keyed by the folder asked for, which becomes a symbolic
+ * link to it (so the launcher still finds it where it was asked for). Returns
+ * the real folder, the one PostgreSQL is given.
+ * @param {string} dataDir
+ * @param {{ uid?: number, gid?: number }} ids
+ * @param {(line: string) => void} log
+ */
+function reachableDataDir(dataDir, ids, log) {
+  if (ids.uid === undefined) return dataDir;
+  const stat = fs.lstatSync(dataDir, { throwIfNoEntry: false });
+  // Linked by an earlier start (the cluster itself may not exist yet, if that start failed).
+  if (stat?.isSymbolicLink()) return path.resolve(path.dirname(dataDir), fs.readlinkSync(dataDir));
+  fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+  if (reachable(ids, path.dirname(dataDir))) return dataDir;
+  // An empty folder left by an earlier attempt that failed on this very problem may go; a cluster may not.
+  if (stat && !(stat.isDirectory() && fs.readdirSync(dataDir).length === 0)) throw new Error(unreachableAdvice(dataDir));
+  try {
+    const home = path.join(runtimeRoot(ids), `data-${keyOf(dataDir)}`);
+    fs.mkdirSync(home, { recursive: true, mode: 0o711 });
+    fs.chmodSync(home, 0o711);
+    const real = path.join(home, 'cluster');
+    log(`The ${SUPERUSER} user cannot reach ${path.dirname(dataDir)}; keeping the cluster in ${real} (linked from ${dataDir})`);
+    if (stat) fs.rmdirSync(dataDir);
+    fs.symlinkSync(real, dataDir, 'dir');
+    return real;
+  } catch (error) {
+    throw new Error(`${unreachableAdvice(dataDir)} (${/** @type {Error} */ (error).message})`);
+  }
 }
 
 /**
@@ -127,9 +249,9 @@ function runningServer(dataDir) {
  * @param {string} dataDir
  * @param {{ uid?: number, gid?: number }} ids
  * @param {string} password
+ * @param {string} initdb
  */
-async function initialise(dataDir, ids, password) {
-  const { initdb } = binaries();
+async function initialise(dataDir, ids, password, initdb) {
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   if (ids.uid !== undefined && ids.gid !== undefined) fs.chownSync(dataDir, ids.uid, ids.gid);
   const pwFile = path.join(os.tmpdir(), `embedded-pg-${crypto.randomBytes(8).toString('hex')}`);
@@ -211,6 +333,9 @@ async function startEmbeddedPostgres(options) {
   const database = options.database ?? 'strapi';
   const log = options.log ?? (() => undefined);
   const ids = runAsIds();
+  const bins = reachableBinaries(ids, log, options.nativeDir);
+  // The folder PostgreSQL is given: the one asked for, or where it is kept when the postgres user cannot reach that.
+  const clusterDir = reachableDataDir(dataDir, ids, log);
 
   const credentials = besideCluster(dataDir, 'credentials.json');
   const initialised = fs.existsSync(path.join(dataDir, 'PG_VERSION'));
@@ -221,7 +346,7 @@ async function startEmbeddedPostgres(options) {
     log(`Creating an embedded PostgreSQL cluster in ${dataDir}`);
     fs.mkdirSync(path.dirname(credentials), { recursive: true });
     fs.writeFileSync(credentials, JSON.stringify({ password: crypto.randomBytes(24).toString('hex') }), { mode: 0o600 });
-    await initialise(dataDir, ids, JSON.parse(fs.readFileSync(credentials, 'utf8')).password);
+    await initialise(clusterDir, ids, JSON.parse(fs.readFileSync(credentials, 'utf8')).password, bins.initdb);
   }
   /** @type {{ password: string }} */
   const { password } = JSON.parse(fs.readFileSync(credentials, 'utf8'));
@@ -249,13 +374,13 @@ async function startEmbeddedPostgres(options) {
 
   const preferred = options.port ?? 0;
   const port = preferred && (await isPortFree(preferred)) ? preferred : await anyFreePort();
-  const { postgres } = binaries();
+  const { postgres } = bins;
   const logFile = besideCluster(dataDir, 'log');
   const logFd = fs.openSync(logFile, 'a');
   const server = spawn(
     postgres,
     [
-      '-D', dataDir,
+      '-D', clusterDir,
       '-p', String(port),
       '-c', 'listen_addresses=127.0.0.1',
       // No Unix socket: its default folder may not exist or be writable here.

@@ -18,6 +18,7 @@ import { registerStatementCounter } from './sql-statements';
 import { registerResponseCache, startResponseCache, stopResponseCache } from './response-cache';
 import { registerRateLimits, startRateLimits, stopRateLimits } from './limits/rate-limits';
 import { registerCorsPolicy } from './access/cors';
+import { registerPlatform, startPlatform } from './platform';
 
 /** SEED_ON_BOOTSTRAP=false turns the bootstrap seed off; `npm run seed` still works. */
 const seedOnBootstrap = () => process.env.SEED_ON_BOOTSTRAP?.trim().toLowerCase() !== 'false';
@@ -25,6 +26,8 @@ const seedOnBootstrap = () => process.env.SEED_ON_BOOTSTRAP?.trim().toLowerCase(
 export default {
   register({ strapi }: { strapi: Core.Strapi }) {
     runStartupChecks();
+    // Before the response cache: readiness, metrics and database faults come first in the chain.
+    registerPlatform(strapi);
     registerStatementCounter(strapi);
     registerResponseCache(strapi);
     registerReadIndexes(strapi);
@@ -40,6 +43,7 @@ export default {
   },
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
+    startPlatform(strapi);
     // Last Document Service middleware of all: it must sit right before the repository.
     await runReadsWithoutTransactions(strapi);
     sanitizeOutputInOnePass(strapi);

@@ -4,6 +4,8 @@ import { matchesIfNoneMatch, rawBodyOf, rawGraphqlRequest, variantOf, type RawRe
 import type { CachedResponse, ResponseStore } from './store';
 import { STATEMENT_HEADER } from '../sql-statements';
 import { isStatementHeaderEnabled } from '../performance-settings';
+import { metrics } from '../platform/metrics';
+import { countRequest, UNMATCHED_ROUTE } from '../platform/metrics/http';
 
 export interface FastPathOptions {
   store: ResponseStore;
@@ -34,7 +36,8 @@ export function installFastPath(server: Server, options: FastPathOptions): void 
   // Built once per entry, not per hit: the headers of a 304 and of a full answer (the latter with its length).
   const hitHeaders = new WeakMap<CachedResponse, { notModified: Record<string, string>; full: Record<string, string> }>();
 
-  const answer = (request: IncomingMessage, response: ServerResponse, entry: CachedResponse) => {
+  const answer = (request: IncomingMessage, response: ServerResponse, entry: CachedResponse, startedAt: bigint) => {
+    metrics.cacheLookups.inc({ result: 'hit' });
     let headers = hitHeaders.get(entry);
     if (!headers) {
       const notModified: Record<string, string> = { ...entry.headers, 'cache-control': options.publicCacheControl, 'x-cache': 'HIT' };
@@ -45,17 +48,19 @@ export function installFastPath(server: Server, options: FastPathOptions): void 
     if (matchesIfNoneMatch(request.headers['if-none-match'], entry.etag)) {
       response.writeHead(304, headers.notModified);
       response.end();
+      countRequest(request.method ?? 'GET', entry.route ?? UNMATCHED_ROUTE, 304, startedAt);
       return;
     }
     response.writeHead(entry.status, headers.full);
     response.end(request.method === 'HEAD' ? undefined : entry.body);
+    countRequest(request.method ?? 'GET', entry.route ?? UNMATCHED_ROUTE, entry.status, startedAt);
   };
 
-  const lookUpGraphql = async (request: IncomingMessage, response: ServerResponse) => {
+  const lookUpGraphql = async (request: IncomingMessage, response: ServerResponse, startedAt: bigint) => {
     const body = await rawBodyOf(request);
     const key = body.ok ? options.aliases.get('public', variantOf(request.headers, 'graphql'), rawGraphqlRequest(request.url ?? '', body.text)) : undefined;
     const entry = key !== undefined && options.bus.ready ? options.store.get(key) : undefined;
-    if (entry) answer(request, response, entry);
+    if (entry) answer(request, response, entry, startedAt);
     else koaListener(request, response);
   };
 
@@ -66,13 +71,13 @@ export function installFastPath(server: Server, options: FastPathOptions): void 
       if ((method === 'GET' || method === 'HEAD') && url.startsWith(restPrefix)) {
         const key = options.aliases.get('public', variantOf(request.headers, 'rest'), url);
         const entry = key === undefined ? undefined : options.store.get(key);
-        if (entry) return answer(request, response, entry);
+        if (entry) return answer(request, response, entry, process.hrtime.bigint());
       } else if (
         method === 'POST' &&
         (url === options.graphqlPath || url.startsWith(`${options.graphqlPath}?`)) &&
         request.headers['content-type']?.startsWith('application/json')
       ) {
-        lookUpGraphql(request, response).catch(() => koaListener(request, response));
+        lookUpGraphql(request, response, process.hrtime.bigint()).catch(() => koaListener(request, response));
         return;
       }
     }

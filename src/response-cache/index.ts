@@ -59,6 +59,12 @@ export async function startResponseCache(): Promise<void> {
   await bus?.start();
 }
 
+/** The invalidation channel, read-only, for readiness (src/platform/readiness). */
+export function invalidationChannelState(): { enabled: boolean; listening: boolean; peers: number } {
+  if (!bus) return { enabled: isResponseCacheEnabled(), listening: false, peers: 0 };
+  return { enabled: true, listening: bus.ready, peers: bus.peerCount };
+}
+
 /** In `destroy`: confirms outstanding invalidations and leaves the channel. */
 export async function stopResponseCache(): Promise<void> {
   await bus?.stop();

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client, type ClientConfig, type Notification } from 'pg';
+import { metrics } from '../platform/metrics';
 
 /**
  * Carries cache invalidations between every process serving this database
@@ -63,6 +64,11 @@ export class InvalidationBus {
     return this.connected && this.settled;
   }
 
+  /** Other processes known to listen on the channel. */
+  get peerCount(): number {
+    return this.peers.size;
+  }
+
   async start(): Promise<void> {
     await this.connect();
     await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
@@ -92,8 +98,13 @@ export class InvalidationBus {
       );
     }
     const seq = ++this.seq;
+    const endLagTimer = metrics.invalidationLag.startTimer();
     const done = new Promise<void>((resolve) => {
-      const entry: Pending = { echoed: false, waitingFor: new Set(), settle: resolve };
+      const settle = () => {
+        endLagTimer();
+        resolve();
+      };
+      const entry: Pending = { echoed: false, waitingFor: new Set(), settle };
       this.pending.set(seq, entry);
       entry.timer = setTimeout(() => this.giveUp(seq), ACK_TIMEOUT_MS);
     });

@@ -19,6 +19,8 @@ import {
   type RawRequestAliases,
 } from './request-keys';
 import { strongEtag, type CachedResponse, type ResponseStore } from './store';
+import { metrics } from '../platform/metrics';
+import { noteRoute, routeLabel } from '../platform/metrics/http';
 
 export interface CacheMiddlewareOptions {
   strapi: Core.Strapi;
@@ -107,6 +109,10 @@ export function createCacheMiddleware(options: CacheMiddlewareOptions) {
     ctx.set(entry.headers);
     ctx.set('Cache-Control', read.principal === 'public' ? options.publicCacheControl : PRIVATE_CACHE_CONTROL);
     ctx.set('X-Cache', cache);
+    if (cache === 'HIT') {
+      metrics.cacheLookups.inc({ result: 'hit' });
+      noteRoute(ctx, entry.route);
+    }
     if (matchesIfNoneMatch(ctx.get('if-none-match'), entry.etag)) {
       ctx.status = 304;
       ctx.body = null;
@@ -146,7 +152,7 @@ export function createCacheMiddleware(options: CacheMiddlewareOptions) {
     headers['cache-tag'] = cacheTag.length > MAX_CACHE_TAG_LENGTH ? typeTags.join(',') : cacheTag;
     const etag = strongEtag(body);
     headers.etag = etag;
-    return { status: 200, body, headers, etag, tags: answer.tags };
+    return { status: 200, body, headers, etag, tags: answer.tags, route: routeLabel(ctx) };
   };
 
   return async function responseCache(ctx: Context, next: Next) {
@@ -173,8 +179,10 @@ export function createCacheMiddleware(options: CacheMiddlewareOptions) {
     const graphqlErrors = read.graphqlTags && body && body.includes('"errors"') && 'errors' in (JSON.parse(body.toString('utf8')) as object);
     if (!answer || !body || graphqlErrors) {
       ctx.set('X-Cache', 'BYPASS');
+      metrics.cacheLookups.inc({ result: 'bypass' });
       return;
     }
+    metrics.cacheLookups.inc({ result: 'miss' });
     const entry = entryFor(ctx, read, answer, body);
     if (bus.ready) store.set(read.key, startEpoch, entry);
     answerFromCache(ctx, read, { ...entry, tagVersions: [], allVersion: 0 }, 'MISS');

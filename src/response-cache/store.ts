@@ -12,6 +12,8 @@ export interface CachedResponse {
    */
   headers: Record<string, string>;
   etag: string;
+  /** The route pattern that answered (`/api/articles/:id`), for request metrics on hits. */
+  route?: string;
   /** The content types (uids) the answer was read from. */
   tags: readonly string[];
   /** Versions of `tags` (and of everything) when the answer was stored; a newer version makes it stale. */

