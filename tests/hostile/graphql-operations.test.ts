@@ -148,7 +148,10 @@ const VARIABLE_CASES: Array<[string, string, Record<string, unknown>, Expected]>
   ['a bad datetime', 'query ($d: DateTime) { articles(filters: { updatedAt: { gt: $d } }) { title } }', { d: 'yesterday' }, badInput(/Variable "\$d" got invalid value/)],
   ['a bad status enum', 'query ($s: PublicationStatus) { articles(status: $s) { title } }', { s: 'ARCHIVED' }, badInput(/Value "ARCHIVED" does not exist in "PublicationStatus" enum/)],
   ['a list for a filter input', 'query ($f: ArticleFiltersInput) { articles(filters: $f) { title } }', { f: [1, 2] }, badInput(/Variable "\$f" got invalid value/)],
-  ['a deeply nested filter object', 'query ($f: ArticleFiltersInput) { articles(filters: $f) { title } }', { f: JSON.parse(`${'{"not":'.repeat(200)}{}${'}'.repeat(200)}`) }, ok],
+  // Filters nest at most 20 levels of and / or / not (README, "Limits and errors"); 30 stays under the
+  // body's own bound of 64 JSON levels, so the filter check is the one that answers.
+  ['a filter object nested 10 levels', 'query ($f: ArticleFiltersInput) { articles(filters: $f) { title } }', { f: JSON.parse(`${'{"not":'.repeat(10)}{}${'}'.repeat(10)}`) }, ok],
+  ['a deeply nested filter object', 'query ($f: ArticleFiltersInput) { articles(filters: $f) { title } }', { f: JSON.parse(`${'{"not":'.repeat(30)}{}${'}'.repeat(30)}`) }, badInput(/nests conditions too deeply/)],
 ];
 for (const [label, query, variables, expected] of VARIABLE_CASES) add(`a variable: ${label}`, { query, variables }, expected);
 add('an undeclared variable', { query: '{ articles(filters: { slug: { eq: $s } }) { title } }', variables: { s: 'x' } }, invalid(/Variable "\$s" is not defined/));
@@ -190,7 +193,9 @@ add('depth hidden in fragments', {
 // --- Long documents: tokens are bounded, comments and long strings are not tokens.
 add(`${GRAPHQL_BOUNDS.maxTokens + 1}+ tokens`, { query: `{ articles { ${'title '.repeat(GRAPHQL_BOUNDS.maxTokens)} } }` }, { status: 400, code: 'GRAPHQL_PARSE_FAILED', message: new RegExp(`more than ${GRAPHQL_BOUNDS.maxTokens} tokens`) });
 add('a 900 KB comment', { query: `# ${'x'.repeat(900 * 1024)}\n{ articles { title } }` }, ok);
-add('a 900 KB string in a filter', { query: `{ articles(filters: { title: { eq: "${'x'.repeat(900 * 1024)}" } }) { title } }` }, ok);
+// A filter value holds at most 2,000 characters (README, "Limits and errors").
+add('a 2,000-character string in a filter', { query: `{ articles(filters: { title: { eq: "${'x'.repeat(2000)}" } }) { title } }` }, ok);
+add('a 900 KB string in a filter', { query: `{ articles(filters: { title: { eq: "${'x'.repeat(900 * 1024)}" } }) { title } }` }, badInput(/title .*at most 2000 characters/));
 add('a body past the 1 MB limit', { query: `# ${'x'.repeat(1100 * 1024)}\n{ articles { title } }` }, { status: 413, code: 'PAYLOAD_TOO_LARGE', message: /larger than the \d+ byte limit/ });
 add('a syntax error', { query: '{ articles { title ' }, { status: 400, code: 'GRAPHQL_PARSE_FAILED', message: /Syntax Error/ });
 add('10,000 opening braces', { query: '{'.repeat(10_000) }, { status: 400, code: 'GRAPHQL_PARSE_FAILED', message: /tokens|Syntax Error/ });

@@ -9,6 +9,10 @@
  *   plugin's schema, which Strapi cannot read; they belong at the top level of
  *   `filters` (or of a relation's filter), where they take filter objects.
  * - `between`, `and` and `or` set to null are refused (Strapi cannot run them).
+ * - DateTime values, which GraphQL hands over as Date objects, are passed on as
+ *   ISO 8601 text: Strapi's filter sanitizer drops Date objects inside a list
+ *   (it takes them for empty objects), so `in`, `notIn` and `between` on a
+ *   date-time lost their values and reached the query checks empty.
  * No content type here has an attribute named `between`, `and` or `or`, so the
  * names are operators wherever they appear.
  */
@@ -21,7 +25,10 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
 const sameValue = (a: unknown, b: unknown) =>
   (a instanceof Date ? a.getTime() : String(a)) === (b instanceof Date ? b.getTime() : String(b));
 
+const asText = (value: unknown) => (value instanceof Date && !Number.isNaN(value.getTime()) ? value.toISOString() : value);
+
 export function checkGraphqlFilters(filters: unknown, path = 'filters'): FilterCheck {
+  if (filters instanceof Date) return { ok: true, filters: asText(filters) };
   if (Array.isArray(filters)) {
     const items: unknown[] = [];
     for (const [index, item] of filters.entries()) {
@@ -51,11 +58,11 @@ export function checkGraphqlFilters(filters: unknown, path = 'filters'): FilterC
         if ('gte' in filters || 'lte' in filters) {
           return { ok: false, problem: `${where} with two equal values cannot be combined with gte or lte: use eq` };
         }
-        result.gte = values[0];
-        result.lte = values[1];
+        result.gte = asText(values[0]);
+        result.lte = asText(values[1]);
         continue;
       }
-      result[key] = value;
+      result[key] = values.map(asText);
       continue;
     }
     const checked = checkGraphqlFilters(value, where);

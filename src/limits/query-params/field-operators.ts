@@ -76,9 +76,13 @@ const isValidDay = (text: string) => {
 
 export const kindOf = (field: FieldInfo): Kind | null => KIND_OF_TYPE[field.type] ?? null;
 
+/** The operators that take null: `$eq`/`$eqi` as "is null", `$ne`/`$nei` as "is not null". */
+const NULL_OPERATORS = new Set(['$eq', '$ne', '$eqi', '$nei']);
+
 /** Whether one scalar value fits the field; the reason when it does not. */
 function valueProblem(field: FieldInfo, kind: Kind, operator: string, value: unknown): string | null {
-  if (value === null) return operator === '$eq' || operator === '$ne' ? null : 'a value, not null';
+  // null means "is null" / "is not null" to the equality operators only; to any other it means nothing.
+  if (value === null) return NULL_OPERATORS.has(operator) ? null : 'a value, not null';
   if (typeof value === 'object' && !(value instanceof Date)) return 'a single value, not an object';
   if (typeof value === 'string') {
     if (value.includes('\u0000')) return 'text without NUL characters';
