@@ -73,9 +73,9 @@ suggestions.push(
 );
 
 const safety: Case[] = [
-  { label: 'a text operator on the blocks body', query: '{ articles(filters: { body: { contains: "x" } }) { title } }', status: 400, code: 'BAD_USER_INPUT', message: /does not apply to the type of its field/ },
-  { label: 'a text operator on a date', query: '{ events(filters: { startDate: { startsWith: "2022-07-23" } }) { title } }', status: 400, code: 'BAD_USER_INPUT', message: /does not apply to the type of its field/ },
-  { label: 'a value that is not JSON for the blocks body', query: '{ articles(filters: { body: { eq: "x" } }) { title } }', status: 400, code: 'BAD_USER_INPUT', message: /does not fit the type of the field/ },
+  { label: 'a text operator on the blocks body', query: '{ articles(filters: { body: { contains: "x" } }) { title } }', status: 400, code: 'BAD_USER_INPUT', message: /\$contains does not apply to body, a rich-text \(blocks\) field/ },
+  { label: 'a text operator on a date', query: '{ events(filters: { startDate: { startsWith: "2022-07-23" } }) { title } }', status: 400, code: 'BAD_USER_INPUT', message: /\$startsWith does not apply to startDate, a date field/ },
+  { label: 'a value that is not JSON for the blocks body', query: '{ articles(filters: { body: { eq: "x" } }) { title } }', status: 400, code: 'BAD_USER_INPUT', message: /\$eq does not apply to body, a rich-text \(blocks\) field; it takes \$null, \$notNull/ },
   { label: 'a fragment cycle', query: '{ articles { ...F } } fragment F on Article { ...F }', status: 400, code: 'GRAPHQL_VALIDATION_FAILED', message: /spreads itself/ },
   { label: 'a subscription', query: 'subscription { articles { title } }', status: 400, code: 'BAD_REQUEST', message: /Subscriptions are not supported/ },
 ];

@@ -4,6 +4,7 @@ import type { Core } from '@strapi/strapi';
 import type { Context, Next } from 'koa';
 import { LRUCache } from 'lru-cache';
 import type { PoolConfig } from 'pg';
+import { databaseFaultOf } from '../../platform/database-faults';
 import { metrics } from '../../platform/metrics';
 import { clientAddress, proxyHops } from '../../platform/proxy';
 import { principalOf } from '../../response-cache/principal';
@@ -170,15 +171,22 @@ export function createRateLimitMiddleware(strapi: Core.Strapi) {
     const results = await Promise.all(spends.map(({ budget, subject, points }) => spend(settings!.budgets[budget], subject, points)));
     const unavailable = results.findIndex((result) => result.ok === 'unavailable');
     if (unavailable !== -1) {
+      const { budget } = spends[unavailable];
+      const failure = results[unavailable];
+      // With the PostgreSQL store the counters live in the app's own database: its outage is named as
+      // such (the same cause as every other request meeting it), not as a rate-limit problem.
+      const fault = failure.ok === 'unavailable' && store?.kind === 'postgres' ? databaseFaultOf(failure.error) : null;
       ctx.status = 503;
-      ctx.set('Retry-After', '5');
+      ctx.set('Retry-After', String(fault?.retryAfter ?? 5));
       ctx.body = {
         data: null,
         error: {
           status: 503,
           name: 'ServiceUnavailableError',
-          message: `The "${spends[unavailable].budget}" rate limit cannot be checked right now, so this request is refused: try again in a few seconds`,
-          details: { budget: spends[unavailable].budget },
+          message: fault
+            ? `${fault.message} (it holds the "${budget}" rate-limit counters, so this request is refused)`
+            : `The "${budget}" rate limit cannot be checked right now, so this request is refused: try again in a few seconds`,
+          details: { cause: fault?.cause ?? 'rate_limit_store_unreachable', budget },
         },
       };
       return;
