@@ -4,7 +4,7 @@ import type { Core } from '@strapi/strapi';
 import type { Context, Next } from 'koa';
 import { LRUCache } from 'lru-cache';
 import type { PoolConfig } from 'pg';
-import { databaseFaultOf } from '../../platform/database-faults';
+import { DATABASE_UNREACHABLE, databaseFaultOf } from '../../platform/database-faults';
 import { metrics } from '../../platform/metrics';
 import { clientAddress, proxyHops } from '../../platform/proxy';
 import { principalOf } from '../../response-cache/principal';
@@ -173,9 +173,11 @@ export function createRateLimitMiddleware(strapi: Core.Strapi) {
     if (unavailable !== -1) {
       const { budget } = spends[unavailable];
       const failure = results[unavailable];
-      // With the PostgreSQL store the counters live in the app's own database: its outage is named as
-      // such (the same cause as every other request meeting it), not as a rate-limit problem.
-      const fault = failure.ok === 'unavailable' && store?.kind === 'postgres' ? databaseFaultOf(failure.error) : null;
+      // With the PostgreSQL store the counters live in the app's own database, so a store that cannot
+      // be reached is that database in trouble: named as such (the same cause as every other request
+      // meeting it), not as a rate-limit problem.
+      const fault =
+        failure.ok === 'unavailable' && store?.kind === 'postgres' ? databaseFaultOf(failure.error) ?? DATABASE_UNREACHABLE : null;
       ctx.status = 503;
       ctx.set('Retry-After', String(fault?.retryAfter ?? 5));
       ctx.body = {

@@ -22,10 +22,13 @@ const FAULTS: Record<DatabaseFaultCause, DatabaseFault> = {
   database_busy: { cause: 'database_busy', message: 'The database is overloaded; try again shortly', retryAfter: 5 },
 };
 
+/** What a request that needs an unreachable database is told, whatever the error said. */
+export const DATABASE_UNREACHABLE: DatabaseFault = FAULTS.database_unreachable;
+
 /** Socket-level errors from Node when the server cannot be reached or drops the connection. */
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNABORTED']);
 /** pg's own messages when its connection is gone (no code; knex puts the statement before them). */
-const LOST_CONNECTION = /(^| - )(Connection terminated|Client has encountered a connection error|Connection ended unexpectedly|timeout expired|Query read timeout)/;
+const LOST_CONNECTION = /(^| - )(Connection terminated|Client has encountered a connection error|Connection ended unexpectedly|timeout expired|timeout exceeded when trying to connect|Query read timeout)/;
 
 function faultOfOne(error: unknown): DatabaseFault | null {
   if (error === null || typeof error !== 'object') return null;

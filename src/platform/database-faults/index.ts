@@ -3,7 +3,7 @@ import type { Context, Next } from 'koa';
 import { databaseFaultOf, describeForLog, type DatabaseFault } from './classify';
 import { metrics } from '../metrics';
 
-export { databaseFaultOf, describeForLog, type DatabaseFault, type DatabaseFaultCause } from './classify';
+export { DATABASE_UNREACHABLE, databaseFaultOf, describeForLog, type DatabaseFault, type DatabaseFaultCause } from './classify';
 
 /**
  * While the database is unreachable, restarting or blocked, every request that
