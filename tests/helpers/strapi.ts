@@ -86,3 +86,21 @@ export function useStrapi(): Suite {
   afterAll(() => stopStrapi(suite.app));
   return suite;
 }
+
+/**
+ * Boots Strapi as a production start would see its config (config/plugins.ts reads NODE_ENV when
+ * Strapi loads it) for the suite's tests, and restores NODE_ENV after them. Read `app` inside tests.
+ */
+export function useProductionStrapi(): { app: TestApp } {
+  const suite = {} as { app: TestApp };
+  const nodeEnv = process.env.NODE_ENV;
+  beforeAll(async () => {
+    process.env.NODE_ENV = 'production';
+    suite.app = await bootStrapi();
+  });
+  afterAll(async () => {
+    await stopStrapi(suite.app);
+    process.env.NODE_ENV = nodeEnv;
+  });
+  return suite;
+}

@@ -1,5 +1,5 @@
 import { asAnswer, assertSafeAnswer } from '../helpers/hostile';
-import { bootStrapi, stopStrapi, type TestApp } from '../helpers/strapi';
+import { useProductionStrapi } from '../helpers/strapi';
 
 /**
  * GraphQL as a production start serves it (NODE_ENV=production, read by
@@ -8,16 +8,7 @@ import { bootStrapi, stopStrapi, type TestApp } from '../helpers/strapi';
  * that introspection hides), and the same safety as in development.
  */
 
-let app: TestApp;
-const nodeEnv = process.env.NODE_ENV;
-beforeAll(async () => {
-  process.env.NODE_ENV = 'production';
-  app = await bootStrapi();
-});
-afterAll(async () => {
-  await stopStrapi(app);
-  process.env.NODE_ENV = nodeEnv;
-});
+const suite = useProductionStrapi();
 
 interface Case {
   label: string;
@@ -82,7 +73,7 @@ const safety: Case[] = [
 
 describe('GraphQL in production', () => {
   it.each([...introspection, ...suggestions, ...safety].map((testCase) => [testCase.label, testCase] as const))('%s', async (label, testCase) => {
-    const response = await app.http().post('/graphql').send({ query: testCase.query, variables: testCase.variables ?? {} });
+    const response = await suite.app.http().post('/graphql').send({ query: testCase.query, variables: testCase.variables ?? {} });
     assertSafeAnswer(label, asAnswer(response), { isPublic: true });
     expect({ label, status: response.status }).toEqual({ label, status: testCase.status });
     const errors = response.body.errors as Array<{ message: string; extensions: Record<string, unknown> }>;
@@ -93,7 +84,7 @@ describe('GraphQL in production', () => {
   });
 
   it('still answers __typename and queries', async () => {
-    const response = await app.http().post('/graphql').send({ query: '{ __typename people(filters: { slug: { eq: "vladimir-putin" } }) { name } }' });
+    const response = await suite.app.http().post('/graphql').send({ query: '{ __typename people(filters: { slug: { eq: "vladimir-putin" } }) { name } }' });
     expect(response.status).toBe(200);
     expect(response.body.data).toEqual({ __typename: 'Query', people: [{ name: 'Vladimir Putin' }] });
   });
