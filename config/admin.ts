@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { previewUrl } from '../src/reader/preview-url';
+import { previewUrl } from '../src/content/reader/preview-url';
 
 export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Admin => ({
   auth: {
@@ -16,7 +16,7 @@ export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Admin => 
   secrets: {
     encryptionKey: env('ENCRYPTION_KEY', ''),
   },
-  // The Preview button opens this backend's reader page (src/reader) in the admin, same origin.
+  // The Preview button opens this backend's reader page (src/content/reader) in the admin, same origin.
   preview: {
     enabled: true,
     config: {

@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { PAGE_SIZE } from '../src/api-limits';
+import { PAGE_SIZE } from '../src/limits/page-sizes';
 
 export default (_params: Core.Config.Shared.ConfigParams): Core.Config.Api => ({
   rest: {

@@ -29,7 +29,7 @@ export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Database<
       client: 'postgres',
       connection: {
         // Unset only for commands that never connect (`strapi build`); a start without it
-        // is refused by src/startup-checks before anything connects.
+        // is refused by src/platform/startup-checks before anything connects.
         ...parseDatabaseUrl(env('DATABASE_URL', 'postgres://unset@127.0.0.1:1/unset')),
         ssl: env.bool('DATABASE_SSL', false)
           ? { rejectUnauthorized: env.bool('DATABASE_SSL_REJECT_UNAUTHORIZED', true) }

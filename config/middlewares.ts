@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { BODY_LIMIT } from '../src/api-limits';
+import { BODY_LIMIT } from '../src/limits/page-sizes';
 
 export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewares => [
   // strapi::logger's line, with preview tokens and secrets taken out of the logged URL.

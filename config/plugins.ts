@@ -1,9 +1,9 @@
 import type { Core } from '@strapi/strapi';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { GRAPHQL_DEPTH_LIMIT, PAGE_SIZE } from '../src/api-limits';
+import { GRAPHQL_DEPTH_LIMIT, PAGE_SIZE } from '../src/limits/page-sizes';
 import { GRAPHQL_PARSE_OPTIONS } from '../src/limits/graphql-bounds/bounds';
 import { graphqlErrorPlugin, graphqlErrorSettings } from '../src/platform/graphql-errors';
-import { isGraphqlBatchingEnabled } from '../src/performance-settings';
+import { isGraphqlBatchingEnabled } from '../src/platform/settings';
 
 export default ({ env }: Core.Config.Shared.ConfigParams) => {
   const isProduction = env('NODE_ENV', 'development') === 'production';

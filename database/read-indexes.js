@@ -11,12 +11,12 @@
  *   100,000 articles). The partial index holds only published ids, so the
  *   page is read in order without a filter and a count is an index-only scan
  *   (the unfiltered count is usually read from a counter instead, see
- *   src/published-counts);
+ *   src/performance/published-counts);
  * - slugs (`filters[slug][$eq]`, and the uniqueness check Strapi runs for a
  *   uid field on every write): a sequential scan per lookup otherwise.
  *
  * Used by the migration in database/migrations/ (databases that exist
- * already) and after every schema sync (src/read-indexes): Strapi runs
+ * already) and after every schema sync (src/performance/read-indexes): Strapi runs
  * project migrations before it creates tables, so on a fresh database the
  * migration finds nothing to index and is still recorded as done.
  *

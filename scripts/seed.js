@@ -17,9 +17,9 @@ async function main() {
   try {
     const compiled = path.join(/** @type {string} */ (distDir), 'src');
     /** @type {{ seedDatabase: (strapi: unknown) => Promise<unknown> }} */
-    const seed = require(path.join(compiled, 'seed'));
+    const seed = require(path.join(compiled, 'content', 'seed'));
     /** @type {{ waitForDatabaseIdle: (strapi: unknown) => Promise<void> }} */
-    const idle = require(path.join(compiled, 'database-idle'));
+    const idle = require(path.join(compiled, 'platform', 'shutdown', 'database-idle'));
     const report = await seed.seedDatabase(strapi);
     console.log(JSON.stringify(report));
     await idle.waitForDatabaseIdle(strapi);

@@ -19,7 +19,7 @@
  * and sums every worker's registry (src/platform/metrics/cluster.ts).
  *
  * Workers learn of each other's writes through the response cache's
- * LISTEN/NOTIFY channel (src/response-cache), so no other service is needed.
+ * LISTEN/NOTIFY channel (src/performance/response-cache), so no other service is needed.
  */
 // The module itself is the cluster object; its typings describe it as a default export.
 const cluster = /** @type {import('node:cluster').Cluster} */ (/** @type {unknown} */ (require('node:cluster')));
@@ -40,14 +40,14 @@ const METRICS_COLLECT_TIMEOUT_MS = 2_000;
 /** @param {string} message */
 const say = (message) => console.log(`[serve] ${message}`);
 
-/** The compiled switches from src/performance-settings (`strapi build` writes them to dist/). */
+/** The compiled switches from src/platform/settings (`strapi build` writes them to dist/). */
 function workerCount() {
   if (!require('node:fs').existsSync(path.join(DIST_DIR, 'src', 'index.js'))) {
     console.error('[serve] no build in dist/: run `npm run build` first');
     process.exit(1);
   }
   /** @type {{ workerCount: () => number }} */
-  const settings = require(path.join(DIST_DIR, 'src', 'performance-settings'));
+  const settings = require(path.join(DIST_DIR, 'src', 'platform', 'settings'));
   return settings.workerCount();
 }
 
@@ -60,7 +60,7 @@ async function runStrapi(serve) {
   if (!serve) {
     await strapi.load();
     /** @type {{ waitForDatabaseIdle: (strapi: unknown) => Promise<void> }} */
-    const { waitForDatabaseIdle } = require(path.join(DIST_DIR, 'src', 'database-idle'));
+    const { waitForDatabaseIdle } = require(path.join(DIST_DIR, 'src', 'platform', 'shutdown', 'database-idle'));
     await waitForDatabaseIdle(strapi);
     await strapi.destroy();
     return;

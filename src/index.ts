@@ -1,23 +1,24 @@
 import type { Core } from '@strapi/strapi';
-import { applyAdminLayouts } from './admin-layout';
-import { registerContentValidation } from './content-validation';
-import { createDevAdmin } from './dev-admin';
-import { registerDraftAccess } from './draft-access';
+import { applyAdminLayouts } from './content/admin-layout';
+import { registerContentValidation } from './content/validation';
+import { createDevAdmin } from './access/dev-admin';
+import { registerDraftAccess } from './access/draft-access';
 import { registerQueryParamChecks } from './limits/query-params';
-import { registerGraphqlExtensions } from './graphql';
-import { registerGraphqlBatching } from './graphql-batching';
-import { grantPublicRead } from './permissions/grant-public-read';
-import { registerReaderPages } from './reader';
-import { sanitizeOutputInOnePass } from './output-sanitizing';
-import { registerPublishedCounters } from './published-counts';
-import { registerReadIndexes } from './read-indexes';
-import { runReadsWithoutTransactions } from './read-transactions';
-import { seedDatabase } from './seed';
-import { runStartupChecks } from './startup-checks';
-import { registerStatementCounter } from './sql-statements';
-import { registerResponseCache, startResponseCache, stopResponseCache } from './response-cache';
+import { registerGraphqlExtensions } from './limits/graphql-arguments';
+import { registerGraphqlBatching } from './performance/graphql-batching';
+import { grantPublicRead } from './access/public-read';
+import { registerReaderPages } from './content/reader';
+import { sanitizeOutputInOnePass } from './performance/output-sanitizing';
+import { registerPublishedCounters } from './performance/published-counts';
+import { registerReadIndexes } from './performance/read-indexes';
+import { runReadsWithoutTransactions } from './performance/read-transactions';
+import { seedDatabase } from './content/seed';
+import { runStartupChecks } from './platform/startup-checks';
+import { registerStatementCounter } from './performance/sql-statements';
+import { registerResponseCache, startResponseCache, stopResponseCache } from './performance/response-cache';
 import { registerRateLimits, startRateLimits, stopRateLimits } from './limits/rate-limits';
 import { registerCorsPolicy } from './access/cors';
+import { registerLimits } from './limits';
 import { registerPlatform, startPlatform } from './platform';
 
 /** SEED_ON_BOOTSTRAP=false turns the bootstrap seed off; `npm run seed` still works. */
@@ -40,6 +41,7 @@ export default {
     registerReaderPages(strapi);
     registerCorsPolicy(strapi);
     registerRateLimits();
+    registerLimits(strapi);
   },
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {

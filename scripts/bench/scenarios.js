@@ -4,7 +4,7 @@
  * ceiling server, so every target answers exactly the same requests.
  */
 
-/** Entries per page in S1, S2 and S4: Strapi's default page size here (src/api-limits). */
+/** Entries per page in S1, S2 and S4: Strapi's default page size here (src/limits/page-sizes). */
 const PAGE_SIZE = 25;
 
 const GRAPHQL_QUERY =

@@ -11,7 +11,7 @@ const { anyFreePort: freePort } = require('../embedded-postgres');
 const APP_ROOT = path.resolve(__dirname, '..', '..');
 const READY_TIMEOUT_MS = 180_000;
 
-/** The performance switches (src/performance-settings) the harness sets itself; inherited values are dropped. */
+/** The performance switches (src/platform/settings) the harness sets itself; inherited values are dropped. */
 const MODE_VARIABLES = [
   'STOCK_STRAPI', 'RESPONSE_CACHE', 'GRAPHQL_BATCHING', 'READ_TRANSACTIONS', 'ONE_PASS_SANITIZER', 'PUBLISHED_COUNTERS',
   'SQL_STATEMENT_HEADER', 'DEBUG',

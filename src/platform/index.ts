@@ -2,14 +2,17 @@ import type { Core } from '@strapi/strapi';
 import type { Context, Next } from 'koa';
 import { createDatabaseFaultMiddleware, observeDatabaseFaults } from './database-faults';
 import { confirmCommits } from './database-faults/commit-guard';
+import databaseFaults from './database-faults/middleware';
 import { poolUse } from './database-faults/pool';
 import { measurePoolWith } from './metrics';
 import { joinClusterMetrics } from './metrics/cluster';
 import { answerMetrics } from './metrics/endpoint';
 import { createRequestMetricsMiddleware, noteRoute } from './metrics/http';
+import { addGlobalMiddlewares } from './global-middlewares';
 import { guardProcess } from './process-guards';
 import { answerReadiness } from './readiness';
 import { createRequestDeadlineMiddleware } from './request-deadline';
+import requestLog from './request-log/middleware';
 import { trackRequests } from './shutdown';
 
 export { databaseFaultOf } from './database-faults';
@@ -23,6 +26,8 @@ export { databaseFaultOf } from './database-faults';
 /** In `register`, before the response cache: these middlewares must run ahead of it. */
 export function registerPlatform(strapi: Core.Strapi): void {
   guardProcess(strapi.log);
+  // The `global::` middlewares config/middlewares.ts places in the chain.
+  addGlobalMiddlewares(strapi, { 'request-log': requestLog, 'database-faults': databaseFaults });
   joinClusterMetrics();
   measurePoolWith(() => poolUse(strapi));
   // Counted first, so every answer's final status is seen.

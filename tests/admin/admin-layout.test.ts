@@ -1,4 +1,4 @@
-import { applyAdminLayouts } from '../../src/admin-layout';
+import { applyAdminLayouts } from '../../src/content/admin-layout';
 import { adminLogin, bootStrapi, stopStrapi, type TestApp } from '../helpers/strapi';
 
 interface ViewConfiguration {

@@ -1,4 +1,4 @@
-import { GRAPHQL_DEPTH_LIMIT, PAGE_SIZE } from '../../src/api-limits';
+import { GRAPHQL_DEPTH_LIMIT, PAGE_SIZE } from '../../src/limits/page-sizes';
 import { bootStrapi, createApiToken, graphql, stopStrapi, type TestApp } from '../helpers/strapi';
 
 let app: TestApp;

@@ -3,7 +3,7 @@ import { seededArticle } from '../helpers/seed-fixture';
 import { bootStrapi, createApiToken, stopStrapi, type TestApp } from '../helpers/strapi';
 
 /**
- * The one-pass output sanitizer (src/output-sanitizing) must answer exactly
+ * The one-pass output sanitizer (src/performance/output-sanitizing) must answer exactly
  * what Strapi's own sanitizer answers. The app boots twice on the same
  * database, first with ONE_PASS_SANITIZER=false (stock), then with the
  * default, and every answer of the second boot is compared with the first:

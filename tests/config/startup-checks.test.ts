@@ -4,7 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'dotenv';
 import { fillSecrets } from '../../scripts/dev-env';
-import { findUnsafeSecrets, SECRET_NAMES } from '../../src/startup-checks/production-secrets';
+import { findUnsafeSecrets, SECRET_NAMES } from '../../src/platform/startup-checks/production-secrets';
 import { APP_ROOT, STRAPI_BIN } from '../helpers/paths';
 
 const example = fs.readFileSync(path.join(APP_ROOT, '.env.example'), 'utf8');

@@ -1,10 +1,10 @@
-import { waitForDatabaseIdle } from '../../src/database-idle';
-import { installPublishedCounters, readPublishedCount } from '../../src/published-counts/counter-schema';
+import { waitForDatabaseIdle } from '../../src/platform/shutdown/database-idle';
+import { installPublishedCounters, readPublishedCount } from '../../src/performance/published-counts/counter-schema';
 import { seededArticle } from '../helpers/seed-fixture';
 import { bootStrapi, stopStrapi, type TestApp } from '../helpers/strapi';
 
 /**
- * The published-article counter (src/published-counts) must equal what
+ * The published-article counter (src/performance/published-counts) must equal what
  * `count(*) WHERE published_at IS NOT NULL` says after every kind of write,
  * inside and outside transactions, and REST must answer the same totals with
  * it as without it.

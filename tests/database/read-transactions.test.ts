@@ -1,11 +1,11 @@
-import { waitForDatabaseIdle } from '../../src/database-idle';
+import { waitForDatabaseIdle } from '../../src/platform/shutdown/database-idle';
 import { seededArticle } from '../helpers/seed-fixture';
 import { bootStrapi, stopStrapi, type TestApp } from '../helpers/strapi';
 
 /**
  * Document Service reads run without BEGIN/COMMIT when they are not inside a
  * transaction and the database's default isolation is READ COMMITTED
- * (src/read-transactions). What a reader gets must not change: each answer is
+ * (src/performance/read-transactions). What a reader gets must not change: each answer is
  * compared with the answer of the same request with READ_TRANSACTIONS=true
  * (Strapi's own behaviour).
  */

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { anyFreePort as freePort, startEmbeddedPostgres } from '../../scripts/embedded-postgres';
-import { SECRET_NAMES } from '../../src/startup-checks/production-secrets';
+import { SECRET_NAMES } from '../../src/platform/startup-checks/production-secrets';
 import { resetDatabase } from '../helpers/database';
 import { APP_ROOT, STRAPI_BIN } from '../helpers/paths';
 

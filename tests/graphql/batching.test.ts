@@ -1,11 +1,11 @@
 import type { Core } from '@strapi/strapi';
-import { waitForDatabaseIdle } from '../../src/database-idle';
-import { STATEMENT_HEADER } from '../../src/sql-statements';
+import { waitForDatabaseIdle } from '../../src/platform/shutdown/database-idle';
+import { STATEMENT_HEADER } from '../../src/performance/sql-statements';
 import { seededArticle } from '../helpers/seed-fixture';
 import { bootStrapi, createApiToken, stopStrapi, type TestApp } from '../helpers/strapi';
 
 /**
- * GraphQL relation batching (src/graphql-batching) must answer exactly what
+ * GraphQL relation batching (src/performance/graphql-batching) must answer exactly what
  * stock Strapi answers. The suite boots the app twice on the same database:
  * first with batching off, recording the answers to a set of queries, then
  * with batching on, asking the same queries again. Nothing here states an

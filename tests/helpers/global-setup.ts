@@ -5,7 +5,7 @@ import path from 'node:path';
 import { compileStrapi } from '@strapi/strapi';
 import { startEmbeddedPostgres } from '../../scripts/embedded-postgres';
 import { resetDatabase } from './database';
-import { SECRET_NAMES } from '../../src/startup-checks/production-secrets';
+import { SECRET_NAMES } from '../../src/platform/startup-checks/production-secrets';
 import { APP_ROOT, TEST_ADMIN } from './paths';
 
 type EmbeddedServer = Awaited<ReturnType<typeof startEmbeddedPostgres>>;

@@ -1,4 +1,4 @@
-import { loadSeedContent } from '../../src/seed/seed-content';
+import { loadSeedContent } from '../../src/content/seed/seed-content';
 import { APP_ROOT } from './paths';
 
 /** The seed files as the app reads them: the expected values of the content suites. */

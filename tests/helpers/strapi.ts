@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { createStrapi } from '@strapi/strapi';
 import request from 'supertest';
-import { waitForDatabaseIdle } from '../../src/database-idle';
+import { waitForDatabaseIdle } from '../../src/platform/shutdown/database-idle';
 import { APP_ROOT, DIST_DIR, TEST_ADMIN } from './paths';
 
 export interface TestApp {

@@ -1,4 +1,4 @@
-import { GRAPHQL_DEPTH_LIMIT } from '../../src/api-limits';
+import { GRAPHQL_DEPTH_LIMIT } from '../../src/limits/page-sizes';
 import { GRAPHQL_BOUNDS } from '../../src/limits/graphql-bounds';
 import { asAnswer, assertSafeAnswer } from '../helpers/hostile';
 import { useStrapi } from '../helpers/strapi';

@@ -1,6 +1,6 @@
-import { formatDate, formatDateRange } from '../../src/reader/dates';
-import { escapeHtml } from '../../src/reader/html';
-import { renderBlocks } from '../../src/reader/blocks';
+import { formatDate, formatDateRange } from '../../src/content/reader/dates';
+import { escapeHtml } from '../../src/content/reader/html';
+import { renderBlocks } from '../../src/content/reader/blocks';
 
 describe('dates at their precision', () => {
   it.each([

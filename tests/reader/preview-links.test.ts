@@ -1,5 +1,5 @@
-import { previewUrl } from '../../src/reader/preview-url';
-import { signPreviewToken } from '../../src/reader/preview-secret';
+import { previewUrl } from '../../src/content/reader/preview-url';
+import { signPreviewToken } from '../../src/content/reader/preview-secret';
 import { useStrapi } from '../helpers/strapi';
 
 /**

@@ -1,4 +1,4 @@
-import { previewUrl } from '../../src/reader/preview-url';
+import { previewUrl } from '../../src/content/reader/preview-url';
 import { adminLogin, useStrapi } from '../helpers/strapi';
 
 const suite = useStrapi();
@@ -33,7 +33,7 @@ beforeAll(async () => {
   draft = { documentId: response.body.data.documentId, slug: 'reader-draft-story' };
 });
 
-/** A link as the admin's Preview button makes it (src/reader/preview-url.ts). */
+/** A link as the admin's Preview button makes it (src/content/reader/preview-url.ts). */
 const link = (documentId: string, status: 'draft' | 'published' = 'draft') => {
   const url = previewUrl('api::article.article', { documentId, status });
   if (!url) throw new Error('no preview link');

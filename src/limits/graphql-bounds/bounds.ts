@@ -1,6 +1,6 @@
 /**
  * How much one GraphQL request may ask for, beside the depth limit
- * (GRAPHQL_DEPTH_LIMIT in src/api-limits, enforced by the GraphQL plugin).
+ * (GRAPHQL_DEPTH_LIMIT in src/limits/page-sizes, enforced by the GraphQL plugin).
  * Each root field and each alias is a query of its own, so breadth is bounded
  * as well as depth. The deepest useful queries (articles → events →
  * participants → articles, 8 levels, with a dozen fields each) stay far inside

@@ -1,6 +1,6 @@
 import type { Context, Next } from 'koa';
 import { LRUCache } from 'lru-cache';
-import { bodyOf } from '../../response-cache/request-keys';
+import { bodyOf } from '../../performance/response-cache/request-keys';
 import { documentProblem, type DocumentProblem } from './document-checks';
 
 type Verdict = DocumentProblem | 'ok';

@@ -1,6 +1,6 @@
 /**
  * Two filter operators that the GraphQL schema offers but Strapi cannot run
- * as typed, refused or rewritten before the resolver (src/graphql mounts this
+ * as typed, refused or rewritten before the resolver (src/limits/graphql-arguments mounts this
  * on every field with a `filters` argument):
  * - `between` takes exactly two values, from and to. Strapi drops a repeated
  *   value before knex sees it, so `between: [a, a]` (one day, say) is answered

@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { contentApiCaller } from '../../access/content-api-caller';
-import { callerDatabaseProblem } from '../../query-guard/database-errors';
+import { callerDatabaseProblem } from '../query-guard/database-errors';
 import { readParamsProblem, type Model, type ReadParams } from './query-params';
 
 /**

@@ -7,7 +7,7 @@ import type { PoolConfig } from 'pg';
 import { DATABASE_UNREACHABLE, databaseFaultOf } from '../../platform/database-faults';
 import { metrics } from '../../platform/metrics';
 import { clientAddress, proxyHops } from '../../platform/proxy';
-import { principalOf } from '../../response-cache/principal';
+import { principalOf } from '../../performance/response-cache/principal';
 import { describeWindow, readBudgets, type Budget, type BudgetName } from './budgets';
 import { graphqlAuthBudgets } from './graphql-auth';
 import { memoryFallback, startPostgresStore, startRedisStore, type Consumed, type CounterStore } from './store';

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { readFlag } from '../../performance-settings';
+import { readFlag } from '../settings';
 
 /**
  * Which address a request comes from. Behind N trusted proxies (`PROXY_HOPS=N`) each proxy appends

@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 import { databaseFaultOf } from '../database-faults/classify';
 import { isPoolExhausted, poolUse } from '../database-faults/pool';
-import { invalidationChannelState } from '../../response-cache';
+import { invalidationChannelState } from '../../performance/response-cache';
 
 /**
  * `GET /_ready`: whether this process can serve requests now. 200 with each

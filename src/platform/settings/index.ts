@@ -36,3 +36,5 @@ export function databaseTimeouts(env: Env = process.env) {
 
 /** How long SIGTERM waits for requests in flight before closing what is left. */
 export const shutdownTimeoutMs = (env: Env = process.env): number => readMilliseconds('SHUTDOWN_TIMEOUT_MS', 10_000, { env });
+
+export * from './performance';

@@ -1,6 +1,0 @@
-import type { Core } from '@strapi/strapi';
-import { createGraphqlRequestGuard } from '../limits/graphql-bounds';
-
-/** `global::graphql-request-guard`, listed in config/middlewares.ts; the logic lives in src/limits/graphql-bounds. */
-export default (_config: unknown, { strapi }: { strapi: Core.Strapi }) =>
-  createGraphqlRequestGuard(strapi.config.get<string>('plugin::graphql.endpoint', '/graphql'));

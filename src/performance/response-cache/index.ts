@@ -1,0 +1,72 @@
+import type { Core } from '@strapi/strapi';
+import type { ClientConfig } from 'pg';
+import { isResponseCacheEnabled, readPositiveInteger } from '../../platform/settings';
+import { DependencyMap } from './dependencies';
+import { GraphqlReads } from './graphql-reads';
+import { InvalidationBus } from './invalidation-bus';
+import { installFastPath } from './fast-path';
+import { createCacheMiddleware } from './middleware';
+import { RawRequestAliases } from './request-keys';
+import { ResponseStore } from './store';
+import { watchWrites } from './write-watcher';
+
+/**
+ * An in-memory cache of public and API-token reads (REST `GET /api/*` and
+ * GraphQL queries) that is never stale: every write that can change an answer
+ * drops it, on every process, before the write is acknowledged. Answers carry a
+ * strong ETag (304 on If-None-Match), a configurable Cache-Control, `Cache-Tag`
+ * naming the content types and documents they hold, and `X-Cache: HIT | MISS |
+ * BYPASS`.
+ *
+ * RESPONSE_CACHE=false or STOCK_STRAPI=true turns it off; RESPONSE_CACHE_MAX_MB
+ * bounds its memory (LRU); CACHE_CONTROL sets what public answers tell browsers
+ * and CDNs.
+ */
+
+const DEFAULT_PUBLIC_CACHE_CONTROL = 'public, max-age=0, must-revalidate';
+
+let bus: InvalidationBus | undefined;
+
+/** In `register`: the middleware goes first in the chain, and writes are watched from the start. */
+export function registerResponseCache(strapi: Core.Strapi): void {
+  if (!isResponseCacheEnabled()) return;
+  const store = new ResponseStore(readPositiveInteger('RESPONSE_CACHE_MAX_MB', 64) * 1024 * 1024);
+  const dependencies = new DependencyMap(strapi);
+  // The listening connection uses the same server and TLS settings as Strapi's pool (config/database.ts).
+  const connection = strapi.config.get('database.connection.connection') as Pick<ClientConfig, 'connectionString' | 'ssl'>;
+  bus = new InvalidationBus({
+    connection: { connectionString: connection.connectionString, ssl: connection.ssl },
+    notifyFallback: (channel, payload) => strapi.db.connection.raw('SELECT pg_notify(?, ?)', [channel, payload]),
+    onInvalidate: (tags) => store.invalidate(tags),
+    log: strapi.log,
+  });
+  watchWrites(strapi, store, bus, dependencies);
+
+  const shared = {
+    store,
+    bus,
+    aliases: new RawRequestAliases(),
+    restPrefix: strapi.config.get<string>('api.rest.prefix', '/api'),
+    graphqlPath: strapi.config.get<string>('plugin::graphql.endpoint', '/graphql'),
+    publicCacheControl: process.env.CACHE_CONTROL?.trim() || DEFAULT_PUBLIC_CACHE_CONTROL,
+  };
+  strapi.server.use(createCacheMiddleware({ ...shared, strapi, dependencies, graphqlReads: new GraphqlReads(strapi, dependencies) }));
+  installFastPath(strapi.server.httpServer, shared);
+}
+
+/** In `bootstrap`: joins the other processes' invalidation channel; hits are served once it is up. */
+export async function startResponseCache(): Promise<void> {
+  await bus?.start();
+}
+
+/** The invalidation channel, read-only, for readiness (src/platform/readiness). */
+export function invalidationChannelState(): { enabled: boolean; listening: boolean; peers: number } {
+  if (!bus) return { enabled: isResponseCacheEnabled(), listening: false, peers: 0 };
+  return { enabled: true, listening: bus.ready, peers: bus.peerCount };
+}
+
+/** In `destroy`: confirms outstanding invalidations and leaves the channel. */
+export async function stopResponseCache(): Promise<void> {
+  await bus?.stop();
+  bus = undefined;
+}
