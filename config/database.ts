@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { databaseTimeouts } from '../src/platform/settings';
+import { databaseTimeouts, readFlag } from '../src/platform/settings';
 
 /** Splits a postgres:// URL into the fields Strapi's connection type names. */
 function parseDatabaseUrl(connectionString: string) {
@@ -31,9 +31,7 @@ export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Database<
         // Unset only for commands that never connect (`strapi build`); a start without it
         // is refused by src/platform/startup-checks before anything connects.
         ...parseDatabaseUrl(env('DATABASE_URL', 'postgres://unset@127.0.0.1:1/unset')),
-        ssl: env.bool('DATABASE_SSL', false)
-          ? { rejectUnauthorized: env.bool('DATABASE_SSL_REJECT_UNAUTHORIZED', true) }
-          : false,
+        ssl: readFlag('DATABASE_SSL') ? { rejectUnauthorized: readFlag('DATABASE_SSL_REJECT_UNAUTHORIZED') } : false,
         schema: env('DATABASE_SCHEMA', 'public'),
         // Sent with every new pool connection (a startup parameter): a blocked statement fails with
         // 57014 instead of holding its connection, and the request answers 503 (src/platform/database-faults).

@@ -20,9 +20,10 @@ import { registerRateLimits, startRateLimits, stopRateLimits } from './limits/ra
 import { registerCorsPolicy } from './access/cors';
 import { registerLimits } from './limits';
 import { registerPlatform, startPlatform } from './platform';
+import { readFlag } from './platform/settings';
 
 /** SEED_ON_BOOTSTRAP=false turns the bootstrap seed off; `npm run seed` still works. */
-const seedOnBootstrap = () => process.env.SEED_ON_BOOTSTRAP?.trim().toLowerCase() !== 'false';
+const seedOnBootstrap = () => readFlag('SEED_ON_BOOTSTRAP');
 
 export default {
   register({ strapi }: { strapi: Core.Strapi }) {

@@ -99,10 +99,10 @@ describe('the admin layout applied at bootstrap', () => {
     expect((await configurationOf('api::person.person')).layouts.list).toEqual(['name', 'role', 'country']);
   });
 
-  it('replaces an editor\'s layout only when ADMIN_LAYOUT_RESET=true', async () => {
+  it('replaces an editor\'s layout only when ADMIN_LAYOUT_RESET is true (spelled 1 here)', async () => {
     expect((await applyAdminLayouts(app!.strapi))['api::article.article']).toBe('kept-editor-changes');
 
-    process.env.ADMIN_LAYOUT_RESET = 'true';
+    process.env.ADMIN_LAYOUT_RESET = '1';
     try {
       expect((await applyAdminLayouts(app!.strapi))['api::article.article']).toBe('applied');
     } finally {

@@ -6,7 +6,7 @@ import { bootStrapi, stopStrapi, type TestApp } from '../helpers/strapi';
  * Document Service reads run without BEGIN/COMMIT when they are not inside a
  * transaction and the database's default isolation is READ COMMITTED
  * (src/performance/read-transactions). What a reader gets must not change: each answer is
- * compared with the answer of the same request with READ_TRANSACTIONS=true
+ * compared with the answer of the same request with TRANSACTION_FREE_READS=false
  * (Strapi's own behaviour).
  */
 
@@ -48,7 +48,7 @@ async function sendAll(app: TestApp): Promise<Exchange[]> {
 
 /** Every request reaches the database: no response cache (its hits would send no statements). */
 async function withApp<T>(settings: Record<string, string | undefined>, run: (app: TestApp) => Promise<T>): Promise<T> {
-  // Published counters off: inside a transaction (READ_TRANSACTIONS=true) a list's total is counted, not read from the counter.
+  // Published counters off: inside a transaction (TRANSACTION_FREE_READS=false) a list's total is counted, not read from the counter.
   const env = { RESPONSE_CACHE: 'false', PUBLISHED_COUNTERS: 'false', ...settings };
   const saved = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
   for (const [name, value] of Object.entries(env)) {
@@ -73,8 +73,8 @@ let readInsideTransaction: { seen: boolean; afterRollback: unknown };
 let strictIsolation: Exchange[];
 
 beforeAll(async () => {
-  withTransactions = await withApp({ READ_TRANSACTIONS: 'true', STOCK_STRAPI: undefined }, sendAll);
-  withoutTransactions = await withApp({ READ_TRANSACTIONS: undefined, STOCK_STRAPI: undefined }, async (app) => {
+  withTransactions = await withApp({ TRANSACTION_FREE_READS: 'false', STOCK_STRAPI: undefined }, sendAll);
+  withoutTransactions = await withApp({ TRANSACTION_FREE_READS: undefined, STOCK_STRAPI: undefined }, async (app) => {
     const exchanges = await sendAll(app);
     // A read inside a write's transaction must see that transaction's uncommitted write.
     const slug = `read-transactions-${Date.now()}`;

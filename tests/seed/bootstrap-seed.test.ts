@@ -7,7 +7,7 @@ afterAll(() => {
   process.env.SEED_ON_BOOTSTRAP = seedSetting;
 });
 
-async function withStrapi<T>(seedOnBootstrap: 'true' | 'false', use: (app: TestApp) => Promise<T>): Promise<T> {
+async function withStrapi<T>(seedOnBootstrap: string, use: (app: TestApp) => Promise<T>): Promise<T> {
   process.env.SEED_ON_BOOTSTRAP = seedOnBootstrap;
   const app = await bootStrapi();
   try {
@@ -21,13 +21,13 @@ const findEvent = async (app: TestApp) =>
   (await app.http().get('/api/events').query({ filters: { slug: SLUG }, populate: 'articles' }).expect(200)).body.data;
 
 describe('seeding at bootstrap', () => {
-  it('is skipped with SEED_ON_BOOTSTRAP=false and runs by default', async () => {
+  it('is skipped with SEED_ON_BOOTSTRAP=0 (any spelling of false) and runs by default', async () => {
     await withStrapi('true', async (app) => {
       const [event] = await findEvent(app);
       await app.strapi.documents('api::event.event').delete({ documentId: event.documentId });
     });
 
-    await withStrapi('false', async (app) => {
+    await withStrapi('0', async (app) => {
       expect(await findEvent(app)).toEqual([]);
     });
 

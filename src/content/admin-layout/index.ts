@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { contentManagerConfiguration, type ViewConfiguration } from './content-manager-configuration';
+import { readFlag } from '../../platform/settings';
 import { ADMIN_LAYOUTS, type LayoutSpec } from './layouts';
 
 /**
@@ -101,7 +102,7 @@ async function applyLayout(strapi: Core.Strapi, spec: LayoutSpec, reset: boolean
 
 /** Applies the content manager layouts of src/content/admin-layout/layouts.ts; see applyLayout for when. */
 export async function applyAdminLayouts(strapi: Core.Strapi): Promise<Record<string, LayoutDecision>> {
-  const reset = process.env.ADMIN_LAYOUT_RESET?.trim().toLowerCase() === 'true';
+  const reset = readFlag('ADMIN_LAYOUT_RESET');
   const decisions: Record<string, LayoutDecision> = {};
   for (const spec of ADMIN_LAYOUTS) decisions[spec.uid] = await applyLayout(strapi, spec, reset);
   return decisions;

@@ -45,7 +45,7 @@ const NO_TRANSACTION = Object.freeze({
  * is cleared the moment the middleware's call returns; a transaction opened
  * later (by anything else) is never affected.
  *
- * Off when STOCK_STRAPI=true or READ_TRANSACTIONS=true.
+ * Off when STOCK_STRAPI=true or TRANSACTION_FREE_READS=false.
  */
 export async function runReadsWithoutTransactions(strapi: Core.Strapi): Promise<void> {
   if (!isTransactionFreeReadEnabled()) return;

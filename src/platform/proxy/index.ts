@@ -16,7 +16,7 @@ export function proxyHops(): number {
     if (!/^\d+$/.test(raw) || Number(raw) > 10) throw new Error(`PROXY_HOPS must be a whole number from 0 to 10, not "${raw}"`);
     return Number(raw);
   }
-  return readFlag('IS_PROXIED', false) ? 1 : 0;
+  return readFlag('IS_PROXIED') ? 1 : 0;
 }
 
 /** `::ffff:1.2.3.4` → `1.2.3.4`; IPv6 addresses are kept to their /64 (one network hands out a whole /64). */

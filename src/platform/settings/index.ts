@@ -1,6 +1,12 @@
+import os from 'node:os';
+import { readFlag } from './flags';
+
+export { assertFlags, FLAGS, flagProblems, parseFlag, readFlag, type FlagName } from './flags';
+
 /**
- * Operational settings read from the environment. An unreadable value stops the
- * start with a message naming the variable, instead of being guessed.
+ * Settings read from the environment. An unreadable value stops the start
+ * with a message naming the variable, instead of being guessed. Boolean
+ * switches are listed and read in ./flags.
  */
 
 type Env = Record<string, string | undefined>;
@@ -37,4 +43,46 @@ export function databaseTimeouts(env: Env = process.env) {
 /** How long SIGTERM waits for requests in flight before closing what is left. */
 export const shutdownTimeoutMs = (env: Env = process.env): number => readMilliseconds('SHUTDOWN_TIMEOUT_MS', 10_000, { env });
 
-export * from './performance';
+/** Reads a positive integer setting; an unreadable value stops the start. */
+export function readPositiveInteger(name: string, fallback: number): number {
+  const raw = process.env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a whole number of at least 1, not "${raw}"`);
+  return value;
+}
+
+/*
+ * The switches for what this project adds to stock Strapi to make reads fast (src/performance).
+ * They are read from the environment each time, so tests can flip them between boots without
+ * reloading modules. STOCK_STRAPI=true turns every one of them off at once (response cache,
+ * GraphQL batching, one worker per core, reads without transactions, the one-pass output
+ * sanitizer, published counters), so stock Strapi can be measured from the same build and the
+ * same database.
+ */
+
+export const isStockMode = (): boolean => readFlag('STOCK_STRAPI');
+
+/** The in-memory response cache for public and token reads (src/performance/response-cache). */
+export const isResponseCacheEnabled = (): boolean => !isStockMode() && readFlag('RESPONSE_CACHE');
+
+/** Batched loading of GraphQL relation fields (src/performance/graphql-batching). */
+export const isGraphqlBatchingEnabled = (): boolean => !isStockMode() && readFlag('GRAPHQL_BATCHING');
+
+/** Document Service reads outside a transaction run without BEGIN/COMMIT (src/performance/read-transactions). */
+export const isTransactionFreeReadEnabled = (): boolean => !isStockMode() && readFlag('TRANSACTION_FREE_READS');
+
+/** REST output sanitized in one synchronous pass (src/performance/output-sanitizing). */
+export const isOnePassSanitizerEnabled = (): boolean => !isStockMode() && readFlag('ONE_PASS_SANITIZER');
+
+/** Unfiltered published counts read from trigger-maintained counters (src/performance/published-counts). */
+export const isPublishedCounterEnabled = (): boolean => !isStockMode() && readFlag('PUBLISHED_COUNTERS');
+
+/** Worker processes for `npm start`: one per core unless WORKERS says otherwise; stock Strapi runs one. */
+export function workerCount(): number {
+  if (isStockMode()) return 1;
+  return readPositiveInteger('WORKERS', os.availableParallelism());
+}
+
+/** Adds an `X-SQL-Statements` header to every response: a measuring aid for benchmarks and tests. */
+export const isStatementHeaderEnabled = (): boolean => readFlag('SQL_STATEMENT_HEADER');

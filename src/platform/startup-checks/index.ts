@@ -1,3 +1,4 @@
+import { assertFlags } from '../settings';
 import { assertDatabaseUrl } from './database-url';
 import { assertProductionSecrets } from './production-secrets';
 
@@ -7,6 +8,8 @@ import { assertProductionSecrets } from './production-secrets';
  * loads the config too, and a build needs neither a database nor secrets.
  */
 export function runStartupChecks(env: Record<string, string | undefined> = process.env): void {
+  // Every boolean switch at once, before any module reads one: a bad value names its variable.
+  assertFlags(env);
   assertProductionSecrets(env, env.NODE_ENV ?? 'development');
   assertDatabaseUrl(env);
 }
