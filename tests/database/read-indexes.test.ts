@@ -1,7 +1,5 @@
+import { createReadIndexes, readIndexesOf } from '../../src/performance/read-indexes';
 import { bootStrapi, stopStrapi, type TestApp } from '../helpers/strapi';
-// Plain JavaScript shared by the migration and the post-sync hook.
-import { READ_INDEXES, createReadIndexes } from '../../database/read-indexes';
-import migration from '../../database/migrations/2026.12.01T21.00.00.read-indexes';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -12,7 +10,7 @@ afterAll(() => stopStrapi(app));
 const indexDefinitions = async () => {
   const { rows } = await app.strapi.db.connection.raw(
     'SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND indexname = ANY(?) ORDER BY indexname',
-    [READ_INDEXES.map((index) => index.name)],
+    [readIndexesOf(app.strapi).map((index) => index.name)],
   );
   return rows as Array<{ indexname: string; indexdef: string }>;
 };
@@ -33,11 +31,9 @@ describe('read indexes', () => {
 
   it('are created again when missing, and left alone when present', async () => {
     await app.strapi.db.connection.raw('DROP INDEX articles_slug_idx');
-    const created = await app.strapi.db.transaction(({ trx }) => createReadIndexes(trx));
-    expect(created).toEqual(['articles_slug_idx']);
-    await app.strapi.db.transaction(({ trx }) => migration.up(trx));
-    expect(await app.strapi.db.transaction(({ trx }) => createReadIndexes(trx))).toEqual([]);
-    expect(await indexDefinitions()).toHaveLength(READ_INDEXES.length);
+    expect(await createReadIndexes(app.strapi)).toEqual(['articles_slug_idx']);
+    expect(await createReadIndexes(app.strapi)).toEqual([]);
+    expect(await indexDefinitions()).toHaveLength(4);
   });
 
   it('are what the database plans the published count and a slug lookup with', async () => {

@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { lockUntilCommit } from '../../platform/advisory-locks';
 import { loadSeedContent, type SeedContent } from './seed-content';
 
 export interface SeedReport {
@@ -6,9 +7,6 @@ export interface SeedReport {
   /** Relations added to entries that already existed. */
   linked: number;
 }
-
-/** Any fixed number: it names the seed's advisory lock in pg_locks. */
-const SEED_LOCK_KEY = 74042022;
 
 type SlugMap = Map<string, string>;
 
@@ -137,7 +135,7 @@ export async function seedDatabase(strapi: Core.Strapi): Promise<SeedReport> {
   const report: SeedReport = { created: { people: 0, events: 0, articles: 0 }, linked: 0 };
 
   await strapi.db.transaction(async ({ trx }) => {
-    await trx.raw('SELECT pg_advisory_xact_lock(?)', [SEED_LOCK_KEY]);
+    await lockUntilCommit(trx, 'seed');
     const people = await seedPeople(strapi, content, report);
     const events = await seedEvents(strapi, content, people, report);
     await seedArticles(strapi, content, people, events, report);

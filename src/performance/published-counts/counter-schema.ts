@@ -20,11 +20,10 @@
  * which the next install notices (it then recounts).
  */
 
+import { lockUntilCommit } from '../../platform/advisory-locks';
+
 export const COUNTER_TABLE = 'published_row_counts';
 const APPLY_FUNCTION = 'published_row_counts_apply';
-
-/** Any fixed number: it names this lock in pg_locks. */
-const INSTALL_LOCK_KEY = 74042024;
 
 interface Knex {
   raw: (sql: string, bindings?: readonly unknown[]) => PromiseLike<{ rows: Array<Record<string, unknown>> }>;
@@ -90,7 +89,7 @@ async function isInstalled(knex: Knex, table: string): Promise<boolean> {
  * @returns `counted`: the tables whose counters can be read; `installed`: those of them (re)installed now
  */
 export async function installPublishedCounters(knex: Knex, tables: readonly string[]): Promise<{ counted: string[]; installed: string[] }> {
-  await knex.raw('SELECT pg_advisory_xact_lock(?)', [INSTALL_LOCK_KEY]);
+  await lockUntilCommit(knex, 'publishedCounters');
   const counted: string[] = [];
   const installed: string[] = [];
   for (const table of tables) {

@@ -1,4 +1,5 @@
 import type { Core, UID } from '@strapi/strapi';
+import { addAfterSyncStep } from '../../platform/after-sync';
 import { isPublishedCounterEnabled } from '../../platform/settings';
 import { installPublishedCounters, readPublishedCount } from './counter-schema';
 
@@ -37,7 +38,7 @@ export function registerPublishedCounters(strapi: Core.Strapi): void {
   if (!isPublishedCounterEnabled()) return;
 
   // After every schema sync: on a fresh database the tables only exist from then on.
-  strapi.hook('strapi::content-types.afterSync').register(async () => {
+  addAfterSyncStep(strapi, 'published counters', async () => {
     const candidates = countedContentTypes(strapi);
     if (candidates.size === 0) return;
     const { counted, installed } = await strapi.db.transaction(({ trx }) => installPublishedCounters(trx, [...candidates.values()]));
