@@ -1,8 +1,11 @@
 import type { Core } from '@strapi/strapi';
 
+/** A content type's REST handlers that only read: its list and one entry. */
+export const READ_HANDLERS = ['find', 'findOne'] as const;
+
 /** What anyone may do without a token: read published content, nothing else. */
-export const PUBLIC_READ_ACTIONS = ['api::article.article', 'api::person.person', 'api::event.event'].flatMap(
-  (uid) => [`${uid}.find`, `${uid}.findOne`],
+export const PUBLIC_READ_ACTIONS = ['api::article.article', 'api::person.person', 'api::event.event'].flatMap((uid) =>
+  READ_HANDLERS.map((handler) => `${uid}.${handler}`),
 );
 
 /**

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { contentManagerConfiguration, type ViewConfiguration } from './content-manager-configuration';
 import { readFlag } from '../../platform/settings';
+import { canonicalJson } from '../../platform/values';
 import { ADMIN_LAYOUTS, type LayoutSpec } from './layouts';
 
 /**
@@ -15,21 +16,9 @@ interface AppliedRecord {
   configuration: ViewConfiguration;
 }
 
-/** JSON with sorted keys, so equal configurations have equal text whatever their key order. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, item]) => item !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonical(item)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
 export function fingerprint(configuration: ViewConfiguration): string {
   const { settings, metadatas, layouts } = configuration;
-  return crypto.createHash('sha256').update(canonical({ settings, metadatas, layouts })).digest('hex');
+  return crypto.createHash('sha256').update(canonicalJson({ settings, metadatas, layouts })).digest('hex');
 }
 
 /** Our spec laid over Strapi's defaults for the type. */

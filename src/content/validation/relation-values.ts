@@ -1,4 +1,5 @@
 import { errors } from '@strapi/utils';
+import { isPlainObject } from '../../platform/values';
 
 /**
  * Checks the shape of relation values in write data before Strapi resolves
@@ -18,9 +19,6 @@ const CHANGE_KEYS = new Set(['connect', 'disconnect', 'set']);
 const INT32_MAX = 2_147_483_647;
 const MAX_DOCUMENT_ID_LENGTH = 64;
 const MAX_ITEMS = 1000;
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const isId = (value: unknown) =>
   (typeof value === 'number' && Number.isInteger(value) && value > 0 && value <= INT32_MAX) ||

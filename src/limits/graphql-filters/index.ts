@@ -17,10 +17,9 @@
  * names are operators wherever they appear.
  */
 
-export type FilterCheck = { ok: true; filters: unknown } | { ok: false; problem: string };
+import { isPlainObject } from '../../platform/values';
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date);
+export type FilterCheck = { ok: true; filters: unknown } | { ok: false; problem: string };
 
 const sameValue = (a: unknown, b: unknown) =>
   (a instanceof Date ? a.getTime() : String(a)) === (b instanceof Date ? b.getTime() : String(b));

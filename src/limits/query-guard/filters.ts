@@ -5,6 +5,9 @@
  * (strictParams); this covers what it lets through.
  */
 
+import { isPlainObject } from '../../platform/values';
+import { asList } from '../query-params/field-operators';
+
 const LOGICAL_LISTS = new Set(['$and', '$or']);
 /** Operators whose value is a list, and how many items it must have. */
 const LIST_OPERATORS: Record<string, { min: number; max?: number }> = {
@@ -13,16 +16,6 @@ const LIST_OPERATORS: Record<string, { min: number; max?: number }> = {
   $between: { min: 2, max: 2 },
 };
 const BOOLEAN_OPERATORS = new Set(['$null', '$notNull']);
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** qs turns `a[0]=x&a[1]=y` into an array, but long or sparse lists into an object with numeric keys. */
-function asList(value: unknown): unknown[] | null {
-  if (Array.isArray(value)) return value;
-  if (isPlainObject(value) && Object.keys(value).every((key) => /^\d+$/.test(key))) return Object.values(value);
-  return null;
-}
 
 function problemAt(value: unknown, path: string): string | null {
   if (!isPlainObject(value)) {

@@ -1,4 +1,5 @@
 import { ALL_OPERATORS, asList, operatorProblem, type FieldInfo } from './field-operators';
+import { isPlainObject } from '../../platform/values';
 
 /**
  * Checks the read parameters a content-API caller hands the Document Service
@@ -24,9 +25,6 @@ const GROUP_OPERATORS = new Set(['$and', '$or']);
 /** Operators Strapi applies to a relation's id when put directly on it: only presence is meaningful. */
 const RELATION_OPERATORS = new Set(['$null', '$notNull']);
 const MAX_SEARCH_LENGTH = 200;
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
 
 /** Relations the content API may follow: to the project's content types only (never admin users behind createdBy/updatedBy). */
 const isContentRelation = (attribute: Attribute) =>

@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Core } from '@strapi/strapi';
 import DataLoader from 'dataloader';
 import type { RelationField } from './relation-fields';
+import { isPlainObject } from '../../platform/values';
 
 /**
  * Set while one of the plugin's relation resolvers runs for a read query: which
@@ -56,12 +57,6 @@ const MAX_PARENTS_PER_STATEMENT = 1000;
  * loads instead, so memory stays bounded and the answer is the same.
  */
 export const DEFAULT_MAX_ROWS_PER_STATEMENT = 5000;
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> => {
-  if (value === null || typeof value !== 'object') return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-};
 
 /**
  * A key that is equal for equal query parameters, in their own key order

@@ -1,6 +1,7 @@
 import type { Core, Schema } from '@strapi/strapi';
 import { contentTypes } from '@strapi/utils';
 import { isOnePassSanitizerEnabled } from '../../platform/settings';
+import { isPlainObject } from '../../platform/values';
 
 type Auth = unknown;
 type OutputSanitizer = (data: unknown, schema: Schema.ContentType, options?: { auth?: Auth }) => Promise<unknown>;
@@ -20,12 +21,6 @@ interface Attribute {
   relation?: string;
   target?: string;
 }
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> => {
-  if (value === null || typeof value !== 'object') return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-};
 
 /**
  * Strapi's content-API output sanitizing, in one synchronous pass.

@@ -2,6 +2,7 @@ import type { Core, UID } from '@strapi/strapi';
 import { addAfterSyncStep } from '../../platform/after-sync';
 import { isPublishedCounterEnabled } from '../../platform/settings';
 import { installPublishedCounters, readPublishedCount } from './counter-schema';
+import { isPlainObject } from '../../platform/values';
 
 interface CountParams {
   _q?: unknown;
@@ -111,6 +112,3 @@ function isPublishedOnly(condition: unknown): boolean {
   if (!isPlainObject(operator) || Object.keys(operator).length !== 1) return false;
   return operator.$notNull === true || operator.$null === false;
 }
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;

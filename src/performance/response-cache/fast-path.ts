@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { answerHeaders } from './answer-headers';
 import type { InvalidationBus } from './invalidation-bus';
 import { matchesIfNoneMatch, rawBodyOf, rawGraphqlRequest, variantOf, type RawRequestAliases } from './request-keys';
 import type { CachedResponse, ResponseStore } from './store';
@@ -40,7 +41,7 @@ export function installFastPath(server: Server, options: FastPathOptions): void 
     metrics.cacheLookups.inc({ result: 'hit' });
     let headers = hitHeaders.get(entry);
     if (!headers) {
-      const notModified: Record<string, string> = { ...entry.headers, 'cache-control': options.publicCacheControl, 'x-cache': 'HIT' };
+      const notModified = answerHeaders(entry, options.publicCacheControl, 'HIT');
       if (statementHeader) notModified[STATEMENT_HEADER.toLowerCase()] = '0';
       headers = { notModified, full: { ...notModified, 'content-length': String(entry.body.length) } };
       hitHeaders.set(entry, headers);

@@ -18,6 +18,8 @@ import {
   VARY_HEADERS,
   type RawRequestAliases,
 } from './request-keys';
+import { READ_HANDLERS } from '../../access/public-read';
+import { answerHeaders } from './answer-headers';
 import { strongEtag, type CachedResponse, type ResponseStore } from './store';
 import { metrics } from '../../platform/metrics';
 import { noteRoute, routeLabel } from '../../platform/metrics/http';
@@ -49,7 +51,7 @@ const PER_EXCHANGE_HEADERS = new Set([
   'connection', 'keep-alive', 'transfer-encoding', 'set-cookie', 'x-response-time',
 ]);
 /** REST handlers whose answers are cacheable reads. */
-const READ_HANDLER = /^(api::[^.]+\.[^.]+)\.(find|findOne)$/;
+const READ_HANDLER = new RegExp(`^(api::[^.]+\\.[^.]+)\\.(${READ_HANDLERS.join('|')})$`);
 /** Cache-Tag values past this size are cut back to the content types (CDNs cap the header). */
 const MAX_CACHE_TAG_LENGTH = 8_000;
 
@@ -106,9 +108,7 @@ export function createCacheMiddleware(options: CacheMiddlewareOptions) {
   };
 
   const answerFromCache = (ctx: Context, read: Read, entry: CachedResponse, cache: 'HIT' | 'MISS') => {
-    ctx.set(entry.headers);
-    ctx.set('Cache-Control', read.principal === 'public' ? options.publicCacheControl : PRIVATE_CACHE_CONTROL);
-    ctx.set('X-Cache', cache);
+    ctx.set(answerHeaders(entry, read.principal === 'public' ? options.publicCacheControl : PRIVATE_CACHE_CONTROL, cache));
     if (cache === 'HIT') {
       metrics.cacheLookups.inc({ result: 'hit' });
       noteRoute(ctx, entry.route);

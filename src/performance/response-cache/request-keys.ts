@@ -51,14 +51,7 @@ export const graphqlKey = (principal: string, origin: string, body: GraphqlBody)
  * Object keys sorted at every level, so `?b=1&a=2` and `?a=2&b=1` share an
  * entry (Strapi sees the same parsed query for both); arrays keep their order.
  */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const record = value as Record<string, unknown>;
-    return `{${Object.keys(record).sort().map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
+export { canonicalJson } from '../../platform/values';
 
 /**
  * A raw request (a REST URL, or a GraphQL path and body as sent) → its cache
