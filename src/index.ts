@@ -1,48 +1,32 @@
 import type { Core } from '@strapi/strapi';
-import { applyAdminLayouts } from './content/admin-layout';
-import { registerContentValidation } from './content/validation';
-import { createDevAdmin } from './access/dev-admin';
-import { registerDraftAccess } from './access/draft-access';
-import { registerQueryParamChecks } from './limits/query-params';
-import { registerGraphqlExtensions } from './limits/graphql-arguments';
+import { bootstrapAccess, registerAccess } from './access';
+import { bootstrapContent, registerContent } from './content';
+import { registerLimits, startLimits, stopLimits } from './limits';
 import { registerGraphqlBatching } from './performance/graphql-batching';
-import { grantPublicRead } from './access/public-read';
-import { registerReaderPages } from './content/reader';
 import { sanitizeOutputInOnePass } from './performance/output-sanitizing';
 import { registerPublishedCounters } from './performance/published-counts';
 import { registerReadIndexes } from './performance/read-indexes';
 import { runReadsWithoutTransactions } from './performance/read-transactions';
-import { seedDatabase } from './content/seed';
-import { runStartupChecks } from './platform/startup-checks';
-import { registerStatementCounter } from './performance/sql-statements';
 import { registerResponseCache, startResponseCache, stopResponseCache } from './performance/response-cache';
-import { registerRateLimits, startRateLimits, stopRateLimits } from './limits/rate-limits';
-import { registerCorsPolicy } from './access/cors';
-import { registerLimits } from './limits';
+import { registerStatementCounter } from './performance/sql-statements';
 import { registerPlatform, startPlatform } from './platform';
-import { readFlag } from './platform/settings';
 
-/** SEED_ON_BOOTSTRAP=false turns the bootstrap seed off; `npm run seed` still works. */
-const seedOnBootstrap = () => readFlag('SEED_ON_BOOTSTRAP');
-
+/**
+ * The app by concern (README, "Where things are"). The order matters where two concerns add to
+ * the same chain: HTTP middlewares run in the order added, Document Service middlewares too.
+ */
 export default {
   register({ strapi }: { strapi: Core.Strapi }) {
-    runStartupChecks();
-    // Before the response cache: readiness, metrics and database faults come first in the chain.
+    // Start-up checks first; then readiness, metrics and database faults, ahead of the response cache.
     registerPlatform(strapi);
     registerStatementCounter(strapi);
     registerResponseCache(strapi);
     registerReadIndexes(strapi);
     registerPublishedCounters(strapi);
-    registerDraftAccess(strapi);
-    registerQueryParamChecks(strapi);
-    registerGraphqlExtensions(strapi);
-    registerGraphqlBatching(strapi);
-    registerContentValidation(strapi);
-    registerReaderPages(strapi);
-    registerCorsPolicy(strapi);
-    registerRateLimits();
+    registerAccess(strapi);
     registerLimits(strapi);
+    registerGraphqlBatching(strapi);
+    registerContent(strapi);
   },
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
@@ -51,15 +35,13 @@ export default {
     await runReadsWithoutTransactions(strapi);
     sanitizeOutputInOnePass(strapi);
     await startResponseCache();
-    await startRateLimits(strapi);
-    await grantPublicRead(strapi);
-    await createDevAdmin(strapi);
-    await applyAdminLayouts(strapi);
-    if (seedOnBootstrap()) await seedDatabase(strapi);
+    await startLimits(strapi);
+    await bootstrapAccess(strapi);
+    await bootstrapContent(strapi);
   },
 
   async destroy() {
     await stopResponseCache();
-    await stopRateLimits();
+    await stopLimits();
   },
 };

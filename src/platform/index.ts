@@ -14,6 +14,7 @@ import { answerReadiness } from './readiness';
 import { createRequestDeadlineMiddleware } from './request-deadline';
 import requestLog from './request-log/middleware';
 import { trackRequests } from './shutdown';
+import { runStartupChecks } from './startup-checks';
 
 export { databaseFaultOf } from './database-faults';
 
@@ -23,8 +24,12 @@ export { databaseFaultOf } from './database-faults';
  * request count a graceful stop waits for (scripts/serve.js).
  */
 
-/** In `register`, before the response cache: these middlewares must run ahead of it. */
+/**
+ * First in `register`: the start-up checks (flags, secrets, database URL), then the middlewares
+ * that must run ahead of the response cache.
+ */
 export function registerPlatform(strapi: Core.Strapi): void {
+  runStartupChecks();
   guardProcess(strapi.log);
   // The `global::` middlewares config/middlewares.ts places in the chain.
   addGlobalMiddlewares(strapi, { 'request-log': requestLog, 'database-faults': databaseFaults });
