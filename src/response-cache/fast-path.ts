@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { CorsPolicy } from '../access/cors';
 import type { InvalidationBus } from './invalidation-bus';
 import { matchesIfNoneMatch, rawBodyOf, rawGraphqlRequest, variantOf, type RawRequestAliases } from './request-keys';
 import type { CachedResponse, ResponseStore } from './store';
@@ -11,6 +12,7 @@ export interface FastPathOptions {
   store: ResponseStore;
   bus: InvalidationBus;
   aliases: RawRequestAliases;
+  cors: CorsPolicy;
   restPrefix: string;
   graphqlPath: string;
   publicCacheControl: string;
@@ -58,7 +60,7 @@ export function installFastPath(server: Server, options: FastPathOptions): void 
 
   const lookUpGraphql = async (request: IncomingMessage, response: ServerResponse, startedAt: bigint) => {
     const body = await rawBodyOf(request);
-    const key = body.ok ? options.aliases.get('public', variantOf(request.headers, 'graphql'), rawGraphqlRequest(request.url ?? '', body.text)) : undefined;
+    const key = body.ok ? options.aliases.get('public', variantOf(request.headers, 'graphql', options.cors, options.graphqlPath), rawGraphqlRequest(request.url ?? '', body.text)) : undefined;
     const entry = key !== undefined && options.bus.ready ? options.store.get(key) : undefined;
     if (entry) answer(request, response, entry, startedAt);
     else koaListener(request, response);
@@ -69,7 +71,9 @@ export function installFastPath(server: Server, options: FastPathOptions): void 
     if (request.headers.authorization === undefined && options.bus.ready) {
       const { method, url = '' } = request;
       if ((method === 'GET' || method === 'HEAD') && url.startsWith(restPrefix)) {
-        const key = options.aliases.get('public', variantOf(request.headers, 'rest'), url);
+        const queryStart = url.indexOf('?');
+        const path = queryStart === -1 ? url : url.slice(0, queryStart);
+        const key = options.aliases.get('public', variantOf(request.headers, 'rest', options.cors, path), url);
         const entry = key === undefined ? undefined : options.store.get(key);
         if (entry) return answer(request, response, entry, process.hrtime.bigint());
       } else if (

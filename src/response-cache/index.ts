@@ -1,6 +1,8 @@
 import type { Core } from '@strapi/strapi';
 import type { ClientConfig } from 'pg';
+import { readCorsPolicy } from '../access/cors';
 import { isResponseCacheEnabled, readPositiveInteger } from '../performance-settings';
+import { measureResponseCacheWith } from '../platform/metrics';
 import { DependencyMap } from './dependencies';
 import { GraphqlReads } from './graphql-reads';
 import { InvalidationBus } from './invalidation-bus';
@@ -41,11 +43,14 @@ export function registerResponseCache(strapi: Core.Strapi): void {
     log: strapi.log,
   });
   watchWrites(strapi, store, bus, dependencies);
+  measureResponseCacheWith(() => ({ entries: store.size, bytes: store.bytes }));
 
   const shared = {
     store,
     bus,
     aliases: new RawRequestAliases(),
+    // The policy strapi::cors answers with (src/access/cors reads the same CORS_ORIGINS): keys hold its decision.
+    cors: readCorsPolicy(),
     restPrefix: strapi.config.get<string>('api.rest.prefix', '/api'),
     graphqlPath: strapi.config.get<string>('plugin::graphql.endpoint', '/graphql'),
     publicCacheControl: process.env.CACHE_CONTROL?.trim() || DEFAULT_PUBLIC_CACHE_CONTROL,

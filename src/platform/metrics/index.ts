@@ -15,6 +15,13 @@ export function measurePoolWith(source: PoolSource): void {
   poolSource = source;
 }
 
+/** What the response cache holds; set by src/response-cache when it is on, read on every scrape. */
+type ResponseCacheSource = () => { entries: number; bytes: number };
+let responseCacheSource: ResponseCacheSource | undefined;
+export function measureResponseCacheWith(source: ResponseCacheSource): void {
+  responseCacheSource = source;
+}
+
 export const metrics = {
   /** Every answered HTTP request, by route pattern (not raw path: bounded labels) and status. */
   requests: new Counter({
@@ -36,6 +43,25 @@ export const metrics = {
     help: 'Response cache lookups, by result (hit, miss, bypass)',
     labelNames: ['result'] as const,
     registers: [metricsRegistry],
+  }),
+  /** Entries the response cache holds, and the bytes they are accounted (body, headers and key), collected when scraped. */
+  cacheEntries: new Gauge({
+    name: 'news_cms_response_cache_entries',
+    help: 'Answers held by the response cache',
+    registers: [metricsRegistry],
+    collect() {
+      const held = responseCacheSource?.();
+      if (held) this.set(held.entries);
+    },
+  }),
+  cacheBytes: new Gauge({
+    name: 'news_cms_response_cache_bytes',
+    help: 'Bytes of the answers held by the response cache (bodies, headers and keys), bounded by RESPONSE_CACHE_MAX_MB',
+    registers: [metricsRegistry],
+    collect() {
+      const held = responseCacheSource?.();
+      if (held) this.set(held.bytes);
+    },
   }),
   /** Requests refused with a 429, by the budget that refused them. */
   rateLimitRefusals: new Counter({
