@@ -29,10 +29,25 @@ export interface FastPathOptions {
  * GraphQL, so a hit parses nothing. Everything else, including a GraphQL
  * body read here that missed, goes on to Koa unchanged; the body travels with
  * the request (request-keys.ts `rawBodyOf`).
+ *
+ * Every hit answered here is counted in `news_cms_response_cache_fast_path_hits_total`
+ * as well as with the other hits, so a test (tests/cache/fast-path.test.ts) and an
+ * operator can tell these hits from the Koa middleware's, which answer the same
+ * `X-Cache: HIT`.
+ *
+ * It wraps the HTTP server's one `request` listener, Koa's (Strapi 5.54 creates the
+ * server with it, before `register`). If the server has no such listener, or more
+ * than one, this throws instead of leaving the cache without its fast path
+ * (index.ts turns that into a start-up error).
  */
 export function installFastPath(server: Server, options: FastPathOptions): void {
-  const [koaListener] = server.listeners('request') as Array<(request: IncomingMessage, response: ServerResponse) => void>;
-  if (!koaListener) return;
+  const listeners = server.listeners('request') as Array<(request: IncomingMessage, response: ServerResponse) => void>;
+  if (listeners.length !== 1) {
+    throw new Error(
+      `the HTTP server has ${listeners.length} 'request' listeners where Strapi 5.54 gives it exactly one (Koa's), so there is nothing certain to wrap`,
+    );
+  }
+  const [koaListener] = listeners;
   const restPrefix = `${options.restPrefix}/`;
   const statementHeader = isStatementHeaderEnabled();
   // Built once per entry, not per hit: the headers of a 304 and of a full answer (the latter with its length).
@@ -40,6 +55,7 @@ export function installFastPath(server: Server, options: FastPathOptions): void 
 
   const answer = (request: IncomingMessage, response: ServerResponse, entry: CachedResponse, startedAt: bigint) => {
     metrics.cacheLookups.inc({ result: 'hit' });
+    metrics.cacheFastPathHits.inc();
     let headers = hitHeaders.get(entry);
     if (!headers) {
       const notModified: Record<string, string> = { ...entry.headers, 'cache-control': options.publicCacheControl, 'x-cache': 'HIT' };

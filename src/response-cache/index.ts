@@ -1,12 +1,12 @@
 import type { Core } from '@strapi/strapi';
 import type { ClientConfig } from 'pg';
 import { readCorsPolicy } from '../access/cors';
-import { isResponseCacheEnabled, readPositiveInteger } from '../performance-settings';
+import { isFastPathEnabled, isResponseCacheEnabled, readPositiveInteger } from '../performance-settings';
 import { measureResponseCacheWith } from '../platform/metrics';
 import { DependencyMap } from './dependencies';
 import { GraphqlReads } from './graphql-reads';
 import { InvalidationBus } from './invalidation-bus';
-import { installFastPath } from './fast-path';
+import { installFastPath, type FastPathOptions } from './fast-path';
 import { createCacheMiddleware } from './middleware';
 import { RawRequestAliases } from './request-keys';
 import { ResponseStore } from './store';
@@ -22,7 +22,7 @@ import { watchWrites } from './write-watcher';
  *
  * RESPONSE_CACHE=false or STOCK_STRAPI=true turns it off; RESPONSE_CACHE_MAX_MB
  * bounds its memory (LRU); CACHE_CONTROL sets what public answers tell browsers
- * and CDNs.
+ * and CDNs; RESPONSE_CACHE_FAST_PATH=false runs it without its fast path.
  */
 
 const DEFAULT_PUBLIC_CACHE_CONTROL = 'public, max-age=0, must-revalidate';
@@ -56,7 +56,31 @@ export function registerResponseCache(strapi: Core.Strapi): void {
     publicCacheControl: process.env.CACHE_CONTROL?.trim() || DEFAULT_PUBLIC_CACHE_CONTROL,
   };
   strapi.server.use(createCacheMiddleware({ ...shared, strapi, dependencies, graphqlReads: new GraphqlReads(strapi, dependencies) }));
-  installFastPath(strapi.server.httpServer, shared);
+  installRequiredFastPath(strapi, shared);
+}
+
+/**
+ * The fast path answers most public hits (on a news site, most requests) without Koa; the Koa
+ * middleware answers the same hits correctly, but at a fraction of the rate, so a server that
+ * lost its fast path (another Strapi version creating its HTTP server differently) would still
+ * pass every functional check while serving a fraction of its capacity. That is not a choice to
+ * make silently, nor one to make for the operator: a fast path that cannot install stops the
+ * start with an error saying why, and RESPONSE_CACHE_FAST_PATH=false is the operator's explicit
+ * "run without it" (logged at every start).
+ */
+function installRequiredFastPath(strapi: Core.Strapi, options: FastPathOptions): void {
+  if (!isFastPathEnabled()) {
+    strapi.log.warn('Response cache: the fast path is off (RESPONSE_CACHE_FAST_PATH=false); every hit is answered by the Koa middleware');
+    return;
+  }
+  try {
+    installFastPath(strapi.server.httpServer, options);
+  } catch (error) {
+    throw new Error(
+      `The response cache's fast path cannot install: ${error instanceof Error ? error.message : String(error)}. ` +
+        'Set RESPONSE_CACHE_FAST_PATH=false to run the cache without it (every hit through Koa), or RESPONSE_CACHE=false to run without the cache.',
+    );
+  }
 }
 
 /** In `bootstrap`: joins the other processes' invalidation channel; hits are served once it is up. */

@@ -44,6 +44,16 @@ export const metrics = {
     labelNames: ['result'] as const,
     registers: [metricsRegistry],
   }),
+  /**
+   * The hits above that the HTTP server answered itself, before Koa (src/response-cache/fast-path.ts).
+   * Hits minus these are the Koa middleware's: with public reads, a share that falls to zero means the
+   * fast path is not answering.
+   */
+  cacheFastPathHits: new Counter({
+    name: 'news_cms_response_cache_fast_path_hits_total',
+    help: 'Response cache hits answered by the HTTP server before Koa (also counted as lookups with result hit)',
+    registers: [metricsRegistry],
+  }),
   /** Entries the response cache holds, and the bytes they are accounted (body, headers and key), collected when scraped. */
   cacheEntries: new Gauge({
     name: 'news_cms_response_cache_entries',
