@@ -1,6 +1,8 @@
 import type { Core } from '@strapi/strapi';
 import type { ClientConfig } from 'pg';
 import { isResponseCacheEnabled, readPositiveInteger } from '../performance-settings';
+import { guardPatch } from '../performance/registry/guard';
+import { PATCHES } from '../performance/registry/patches';
 import { DependencyMap } from './dependencies';
 import { GraphqlReads } from './graphql-reads';
 import { InvalidationBus } from './invalidation-bus';
@@ -51,7 +53,8 @@ export function registerResponseCache(strapi: Core.Strapi): void {
     publicCacheControl: process.env.CACHE_CONTROL?.trim() || DEFAULT_PUBLIC_CACHE_CONTROL,
   };
   strapi.server.use(createCacheMiddleware({ ...shared, strapi, dependencies, graphqlReads: new GraphqlReads(strapi, dependencies) }));
-  installFastPath(strapi.server.httpServer, shared);
+  // Without it hits are still answered, by the Koa middleware above.
+  if (guardPatch(strapi, PATCHES.cacheFastPath, strapi.server.httpServer)) installFastPath(strapi.server.httpServer, shared);
 }
 
 /** In `bootstrap`: joins the other processes' invalidation channel; hits are served once it is up. */
