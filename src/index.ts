@@ -5,17 +5,11 @@ import { createDevAdmin } from './dev-admin';
 import { registerDraftAccess } from './draft-access';
 import { registerQueryParamChecks } from './limits/query-params';
 import { registerGraphqlExtensions } from './graphql';
-import { registerGraphqlBatching } from './graphql-batching';
 import { grantPublicRead } from './permissions/grant-public-read';
 import { registerReaderPages } from './reader';
-import { sanitizeOutputInOnePass } from './output-sanitizing';
-import { registerPublishedCounters } from './published-counts';
-import { registerReadIndexes } from './read-indexes';
-import { runReadsWithoutTransactions } from './read-transactions';
 import { seedDatabase } from './seed';
 import { runStartupChecks } from './startup-checks';
-import { registerStatementCounter } from './sql-statements';
-import { registerResponseCache, startResponseCache, stopResponseCache } from './response-cache';
+import { bootstrapPerformance, registerPerformance, reportPatches, stopPerformance } from './performance/registry';
 import { registerRateLimits, startRateLimits, stopRateLimits } from './limits/rate-limits';
 import { registerCorsPolicy } from './access/cors';
 import { registerPlatform, startPlatform } from './platform';
@@ -28,14 +22,11 @@ export default {
     runStartupChecks();
     // Before the response cache: readiness, metrics and database faults come first in the chain.
     registerPlatform(strapi);
-    registerStatementCounter(strapi);
-    registerResponseCache(strapi);
-    registerReadIndexes(strapi);
-    registerPublishedCounters(strapi);
+    // Before performance: its GraphQL checks must wrap the batching's resolvers.
+    registerGraphqlExtensions(strapi);
+    registerPerformance(strapi);
     registerDraftAccess(strapi);
     registerQueryParamChecks(strapi);
-    registerGraphqlExtensions(strapi);
-    registerGraphqlBatching(strapi);
     registerContentValidation(strapi);
     registerReaderPages(strapi);
     registerCorsPolicy(strapi);
@@ -44,19 +35,18 @@ export default {
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
     startPlatform(strapi);
-    // Last Document Service middleware of all: it must sit right before the repository.
-    await runReadsWithoutTransactions(strapi);
-    sanitizeOutputInOnePass(strapi);
-    await startResponseCache();
+    await bootstrapPerformance(strapi);
     await startRateLimits(strapi);
     await grantPublicRead(strapi);
     await createDevAdmin(strapi);
     await applyAdminLayouts(strapi);
+    // Every patch of a Strapi internal has been guarded by now: one line says which are on.
+    reportPatches(strapi);
     if (seedOnBootstrap()) await seedDatabase(strapi);
   },
 
   async destroy() {
-    await stopResponseCache();
+    await stopPerformance();
     await stopRateLimits();
   },
 };

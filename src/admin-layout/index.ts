@@ -1,6 +1,8 @@
 import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
-import { contentManagerConfiguration, type ViewConfiguration } from './content-manager-configuration';
+import { configurationUtilsPath, contentManagerConfiguration, type ViewConfiguration } from './content-manager-configuration';
+import { guardPatch } from '../performance/registry/guard';
+import { PATCHES } from '../performance/registry/patches';
 import { ADMIN_LAYOUTS, type LayoutSpec } from './layouts';
 
 /**
@@ -99,8 +101,13 @@ async function applyLayout(strapi: Core.Strapi, spec: LayoutSpec, reset: boolean
   return 'applied';
 }
 
-/** Applies the content manager layouts of src/admin-layout/layouts.ts; see applyLayout for when. */
+/**
+ * Applies the content manager layouts of src/admin-layout/layouts.ts; see applyLayout for when.
+ * When Strapi's own configuration functions are not what this was written for, nothing is applied
+ * (with a warning): editors keep whatever view the admin panel has.
+ */
 export async function applyAdminLayouts(strapi: Core.Strapi): Promise<Record<string, LayoutDecision>> {
+  if (!guardPatch(strapi, PATCHES.adminLayoutDefaults, configurationUtilsPath())) return {};
   const reset = process.env.ADMIN_LAYOUT_RESET?.trim().toLowerCase() === 'true';
   const decisions: Record<string, LayoutDecision> = {};
   for (const spec of ADMIN_LAYOUTS) decisions[spec.uid] = await applyLayout(strapi, spec, reset);

@@ -1,6 +1,7 @@
 import type { Core, Schema } from '@strapi/strapi';
 import { contentTypes } from '@strapi/utils';
-import { isOnePassSanitizerEnabled } from '../performance-settings';
+import { guardPatch } from '../performance/registry/guard';
+import { PATCHES } from '../performance/registry/patches';
 
 type Auth = unknown;
 type OutputSanitizer = (data: unknown, schema: Schema.ContentType, options?: { auth?: Auth }) => Promise<unknown>;
@@ -51,7 +52,7 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> => {
  * sanitizer untouched. Off when STOCK_STRAPI=true or ONE_PASS_SANITIZER=false.
  */
 export function sanitizeOutputInOnePass(strapi: Core.Strapi): void {
-  if (!isOnePassSanitizerEnabled()) return;
+  if (!guardPatch(strapi, PATCHES.onePassSanitizer, { sanitize: strapi.contentAPI.sanitize, sanitizers: strapi.sanitizers, auth: strapi.auth })) return;
 
   const sanitize = strapi.contentAPI.sanitize as unknown as { output: OutputSanitizer };
   const stockOutput = sanitize.output.bind(sanitize);

@@ -3,6 +3,8 @@ import type { ClientConfig } from 'pg';
 import { readCorsPolicy } from '../access/cors';
 import { isFastPathEnabled, isResponseCacheEnabled, readPositiveInteger } from '../performance-settings';
 import { measureResponseCacheWith } from '../platform/metrics';
+import { guardPatch, notePatchOff } from '../performance/registry/guard';
+import { PATCHES } from '../performance/registry/patches';
 import { DependencyMap } from './dependencies';
 import { GraphqlReads } from './graphql-reads';
 import { InvalidationBus } from './invalidation-bus';
@@ -66,15 +68,17 @@ export function registerResponseCache(strapi: Core.Strapi): void {
  * pass every functional check while serving a fraction of its capacity. That is not a choice to
  * make silently, nor one to make for the operator: a fast path that cannot install stops the
  * start with an error saying why, and RESPONSE_CACHE_FAST_PATH=false is the operator's explicit
- * "run without it" (logged at every start).
+ * "run without it" (logged at every start). On another Strapi version the registry keeps it off
+ * with a warning, as every performance patch; a changed server shape refuses the start.
  */
 function installRequiredFastPath(strapi: Core.Strapi, options: FastPathOptions): void {
   if (!isFastPathEnabled()) {
     strapi.log.warn('Response cache: the fast path is off (RESPONSE_CACHE_FAST_PATH=false); every hit is answered by the Koa middleware');
+    notePatchOff(strapi, PATCHES.cacheFastPath, 'RESPONSE_CACHE_FAST_PATH=false');
     return;
   }
   try {
-    installFastPath(strapi.server.httpServer, options);
+    if (guardPatch(strapi, PATCHES.cacheFastPath, strapi.server.httpServer)) installFastPath(strapi.server.httpServer, options);
   } catch (error) {
     throw new Error(
       `The response cache's fast path cannot install: ${error instanceof Error ? error.message : String(error)}. ` +
