@@ -50,6 +50,10 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> => {
  * Anything else (components, dynamic zones, media, polymorphic relations,
  * relations to plugin types, data that is not plain objects) goes to the stock
  * sanitizer untouched. Off when STOCK_STRAPI=true or ONE_PASS_SANITIZER=false.
+ *
+ * Held to stock's answers by tests/api/output-sanitizing.test.ts (the seed's
+ * types) and tests/performance/sanitizer-differential.test.ts (generated
+ * types, entries, permission sets and queries).
  */
 export function sanitizeOutputInOnePass(strapi: Core.Strapi): void {
   if (!guardPatch(strapi, PATCHES.onePassSanitizer, { sanitize: strapi.contentAPI.sanitize, sanitizers: strapi.sanitizers, auth: strapi.auth })) return;
@@ -104,11 +108,14 @@ export function sanitizeOutputInOnePass(strapi: Core.Strapi): void {
     const copy: Record<string, unknown> = { ...entity };
     for (const key of Object.keys(copy)) {
       const attribute = (schema.attributes as Record<string, Attribute | undefined>)[key];
-      if (attribute?.type === 'password' || contentTypes.isPrivateAttribute(schema, key)) {
+      // Stock's visitors leave every key that is no attribute (`id`, `documentId`, a count...) alone,
+      // even when `options.privateAttributes` or `api.responses.privateAttributes` names it.
+      if (!attribute) continue;
+      if (attribute.type === 'password' || contentTypes.isPrivateAttribute(schema, key)) {
         delete copy[key];
         continue;
       }
-      if (attribute?.type !== 'relation') continue;
+      if (attribute.type !== 'relation') continue;
       const target = attribute.target as string;
       // Stock removes a relation the caller may not find whatever its value, null included.
       if (allowed && !allowed.get(target)) {
