@@ -37,11 +37,13 @@ import { metrics } from '../platform/metrics';
  * beat b, it has already applied every invalidation committed before b. Take a
  * write whose invalidation I commits at c, acknowledged at A > c, and a hit
  * served by a process P at t > A. P's `provenAt` is the send time s of some own
- * beat b heard on P's current connection (a new connection empties the cache
- * before its first proof, rule 2). If b committed after c, P applied I before it
- * heard b, and any entry stored later was read after c, or was computed across
- * I and so refused by the store's epoch check. If b committed before c, then
- * s < c, and P serves at t only if t - s < F. We show A - s >= F, so t - s > F:
+ * beat b heard on P's current connection. If b committed after c and that
+ * connection was listening at c, P applied I before it heard b; an entry stored
+ * later was read after c, or was computed across I and refused by the store's
+ * epoch check. If the connection began listening after c, the first proof on it
+ * emptied the cache and bumped the epoch (rule 2), so every entry P holds was
+ * read after that proof, hence after c. If b committed before c, then s < c,
+ * and P serves at t only if t - s < F. We show A - s >= F, so t - s > F:
  *  - by (a): A >= c + F_max >= s + F;
  *  - by (b): either P confirmed I (so it had applied it), or: if P's listening
  *    session existed when b committed, then b, committed before I, reached the
@@ -414,10 +416,10 @@ export class InvalidationBus {
     this.provenAt = undefined;
     // Invalidations may be missed from now on. Writes in flight are not settled early: each waits for
     // its own deadline, which holds without this connection (rule 3a).
-    if (this.everProven) this.fence(`lost its LISTEN connection (${reason})`);
+    if (this.everProven) this.fence(`lost its LISTEN connection (${reason}); reconnecting`);
     else this.options.onInvalidate('*');
     if (this.stopped) return;
-    this.options.log.warn(`response cache: lost the invalidation channel (${reason}); reconnecting`);
+    if (!this.everProven) this.options.log.warn(`response cache: lost the invalidation channel (${reason}); reconnecting`);
     const retry = () => {
       if (this.stopped) return;
       this.connect().catch(() => {
