@@ -3,11 +3,12 @@ import type { ClientConfig } from 'pg';
 import { readCorsPolicy } from '../access/cors';
 import { isFastPathEnabled, isResponseCacheEnabled, readPositiveInteger } from '../performance-settings';
 import { measureResponseCacheWith } from '../platform/metrics';
+import { readMilliseconds } from '../platform/settings';
 import { guardPatch, notePatchOff } from '../performance/registry/guard';
 import { PATCHES } from '../performance/registry/patches';
 import { DependencyMap } from './dependencies';
 import { GraphqlReads } from './graphql-reads';
-import { InvalidationBus } from './invalidation-bus';
+import { DEFAULT_FENCE_MS, InvalidationBus, MAX_FENCE_MS, MIN_FENCE_MS } from './invalidation-bus';
 import { installFastPath, type FastPathOptions } from './fast-path';
 import { createCacheMiddleware } from './middleware';
 import { RawRequestAliases } from './request-keys';
@@ -24,7 +25,10 @@ import { watchWrites } from './write-watcher';
  *
  * RESPONSE_CACHE=false or STOCK_STRAPI=true turns it off; RESPONSE_CACHE_MAX_MB
  * bounds its memory (LRU); CACHE_CONTROL sets what public answers tell browsers
- * and CDNs; RESPONSE_CACHE_FAST_PATH=false runs it without its fast path.
+ * and CDNs; RESPONSE_CACHE_FAST_PATH=false runs it without its fast path;
+ * RESPONSE_CACHE_FENCE_MS is how long a process may go without hearing
+ * its own heartbeat on the invalidation channel before it stops serving cached
+ * answers (invalidation-bus.ts explains why that keeps every process exact).
  */
 
 const DEFAULT_PUBLIC_CACHE_CONTROL = 'public, max-age=0, must-revalidate';
@@ -39,9 +43,15 @@ export function registerResponseCache(strapi: Core.Strapi): void {
   // The listening connection uses the same server and TLS settings as Strapi's pool (config/database.ts).
   const connection = strapi.config.get('database.connection.connection') as Pick<ClientConfig, 'connectionString' | 'ssl'>;
   bus = new InvalidationBus({
-    connection: { connectionString: connection.connectionString, ssl: connection.ssl },
-    notifyFallback: (channel, payload) => strapi.db.connection.raw('SELECT pg_notify(?, ?)', [channel, payload]),
+    connection: {
+      connectionString: connection.connectionString,
+      ssl: connection.ssl,
+      // Names the connection in pg_stat_activity, so an operator (or a test) can find each process's listener.
+      application_name: `news_cms_cache_listener pid=${process.pid}`,
+    },
+    notify: (channel, payload) => strapi.db.connection.raw('SELECT pg_notify(?, ?)', [channel, payload]),
     onInvalidate: (tags) => store.invalidate(tags),
+    fenceMs: readFenceMs(),
     log: strapi.log,
   });
   watchWrites(strapi, store, bus, dependencies);
@@ -87,7 +97,19 @@ function installRequiredFastPath(strapi: Core.Strapi, options: FastPathOptions):
   }
 }
 
-/** In `bootstrap`: joins the other processes' invalidation channel; hits are served once it is up. */
+/** RESPONSE_CACHE_FENCE_MS, refused at start outside the range where fencing works and writes do not stall. */
+function readFenceMs(): number {
+  const fenceMs = readMilliseconds('RESPONSE_CACHE_FENCE_MS', DEFAULT_FENCE_MS);
+  if (fenceMs < MIN_FENCE_MS || fenceMs > MAX_FENCE_MS) {
+    throw new Error(`RESPONSE_CACHE_FENCE_MS must be between ${MIN_FENCE_MS} and ${MAX_FENCE_MS} milliseconds, not ${fenceMs}`);
+  }
+  return fenceMs;
+}
+
+/**
+ * In `bootstrap`: joins the other processes' invalidation channel and proves it carries this process's own
+ * notifications back (a transaction-mode pooler does not: the start is refused); hits are served from then on.
+ */
 export async function startResponseCache(): Promise<void> {
   await bus?.start();
 }

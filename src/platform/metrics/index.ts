@@ -87,6 +87,18 @@ export const metrics = {
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2],
     registers: [metricsRegistry],
   }),
+  /** Times the response cache stopped serving hits because its own heartbeat did not come back in time. */
+  cacheFences: new Counter({
+    name: 'news_cms_response_cache_fences_total',
+    help: 'Times the response cache fenced itself (served no hits) for not hearing its own heartbeat on the invalidation channel',
+    registers: [metricsRegistry],
+  }),
+  /** Time spent fenced, added when the channel is proven again. */
+  cacheFencedSeconds: new Counter({
+    name: 'news_cms_response_cache_fenced_seconds_total',
+    help: 'Seconds the response cache spent fenced, counted when its channel was proven again',
+    registers: [metricsRegistry],
+  }),
   /** Database connection pool use, collected when scraped: used, free, pending (waiting requests), max. */
   databasePool: new Gauge({
     name: 'news_cms_database_pool_connections',
