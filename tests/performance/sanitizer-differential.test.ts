@@ -201,8 +201,9 @@ function installSanitizers(strapi: Core.Strapi): Harness {
   const sanitize = strapi.contentAPI.sanitize as unknown as { output: OutputSanitizer };
   const stock = sanitize.output.bind(sanitize);
   let fallbacks = 0;
-  // The one-pass sanitizer keeps what it finds in place as its fallback: count its calls.
-  sanitize.output = (data, schema, options) => {
+  // The one-pass sanitizer keeps what it finds in place as its fallback: count its calls. The
+  // default keeps stock's arity (`(data, schema, { auth } = {})`), which the patch's guard checks.
+  sanitize.output = (data, schema, options = {}) => {
     fallbacks += 1;
     return stock(data, schema, options);
   };
