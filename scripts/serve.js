@@ -56,6 +56,8 @@ function workerCount() {
  * @param {boolean} serve
  */
 async function runStrapi(serve) {
+  const signals = /** @type {const} */ (['SIGTERM', 'SIGINT']);
+  const listenersBefore = Object.fromEntries(signals.map((signal) => [signal, process.listeners(signal)]));
   const strapi = createStrapi({ appDir: APP_ROOT, distDir: DIST_DIR });
   if (!serve) {
     await strapi.load();
@@ -66,9 +68,16 @@ async function runStrapi(serve) {
     return;
   }
   // createStrapi() listens for SIGTERM/SIGINT itself and destroys at once, cutting requests in flight:
-  // this process drains first instead.
-  process.removeAllListeners('SIGTERM');
-  process.removeAllListeners('SIGINT');
+  // this process drains first instead. Strapi's listeners are removed through the patch guard
+  // (src/performance/registry); when they are not the one each it expects, they stay, with a warning.
+  const added = Object.fromEntries(
+    signals.map((signal) => [signal, process.listeners(signal).filter((listener) => !listenersBefore[signal].includes(listener))]),
+  );
+  /** @type {{ guardPatch: (host: unknown, patch: unknown, target: unknown) => boolean, PATCHES: { drainOnSignal: unknown } }} */
+  const { guardPatch, PATCHES } = require(path.join(DIST_DIR, 'src', 'performance', 'registry'));
+  if (guardPatch(strapi, PATCHES.drainOnSignal, added)) {
+    for (const signal of signals) for (const listener of added[signal]) process.removeListener(signal, listener);
+  }
   let stopping = false;
   const stop = async (/** @type {NodeJS.Signals} */ signal) => {
     if (stopping) return;

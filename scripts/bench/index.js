@@ -7,12 +7,14 @@
  *  2. start Strapi once to create the schema, stop it, bulk-load N synthetic
  *     articles straight into its tables (load-articles.js);
  *  3. start the CMS in each mode in turn (stock: STOCK_STRAPI=true; cold:
- *     RESPONSE_CACHE=false; warm: the defaults), each on its own port and all
- *     on the same database, plus the raw baseline and the ceiling server;
+ *     RESPONSE_CACHE=false; warm: the defaults) and each variant (a mode with
+ *     more variables set, see variants.js), each on its own port and all on
+ *     the same database, plus the raw baseline and the ceiling server;
  *  4. check that every target answers S1–S4 with the same JSON;
  *  5. drive each target with autocannon, scenario by scenario, the targets
  *     interleaved, then the mixed read/write load S5;
- *  6. print the table and write bench/results/latest.json.
+ *  6. print the table (and each variant's gain over its base) and write
+ *     bench/results/latest.json.
  *
  * Every process it starts is stopped at the end, on failure and on Ctrl-C.
  * A benchmark, not a test: it asserts answers, never timings.
@@ -30,8 +32,9 @@ const { loadArticles, articleSlug, peopleFor, eventsFor, collectionName } = requ
 const { readScenarios } = require('./scenarios');
 const { startStrapi, startBaseline, targetMemory, waitUntilIdle } = require('./targets');
 const { drive, driveMixed } = require('./load');
-const { formatTable, resultJson } = require('./report');
+const { formatTable, formatGains, resultJson } = require('./report');
 const { startProcess, cleanUp, onCleanup, cleanUpOnSignals, isStopping } = require('./processes');
+const { MODE_ENV, parseVariants, eachPatchVariants, effectiveSwitches, sameSwitches, keepsCache } = require('./variants');
 
 const APP_ROOT = path.resolve(__dirname, '..', '..');
 const STRAPI_BIN = path.join(path.dirname(require.resolve('@strapi/strapi/package.json')), 'bin', 'strapi.js');
@@ -40,10 +43,22 @@ const STRAPI_MODES = /** @type {const} */ (['stock', 'cold', 'warm']);
 const ALL_SCENARIOS = ['S1', 'S2', 'S3', 'S4', 'S5'];
 /** A measured run lasts at least this many of the target's median latencies (see the rounds below). */
 const RUN_LATENCIES = 20;
-/** Connections the embedded server allows (PostgreSQL's default is 100). */
+/** Connections the embedded server allows at least (PostgreSQL's default is 100); more with many CMS targets. */
 const MAX_CONNECTIONS = 300;
+/** Per CMS process: its pool (DATABASE_POOL_MAX's default) and the response cache's LISTEN connection. */
+const CONNECTIONS_PER_PROCESS = 11;
 
-/** @typedef {typeof ALL_TARGETS[number]} Target */
+/**
+ * @typedef {typeof ALL_TARGETS[number]} Target
+ * @typedef {import('./variants').Mode} Mode
+ * @typedef {object} StrapiTarget  a CMS instance to measure: a mode, or a variant of one
+ * @property {string} name
+ * @property {Mode} base  the mode itself, or the variant's base
+ * @property {Record<string, string>} env  a variant's own variables ({} for a mode)
+ * @property {Record<string, string>} switches  everything it sets on top of the defaults
+ * @property {boolean} variant
+ * @property {string} [sameAs]  a variant whose switches equal another target's is that target: not started twice
+ */
 
 const USAGE = `Usage: npm run bench -- [options]
 
@@ -57,6 +72,12 @@ const USAGE = `Usage: npm run bench -- [options]
                       (default: WORKERS from the environment, else one per core)
   --scenarios LIST    comma-separated, from S1,S2,S3,S4,S5 (default all)
   --targets LIST      comma-separated, from stock,cold,warm,raw,ceiling (default all)
+  --variants LIST     extra CMS targets, comma-separated name:[base+]VAR=value[+VAR=value...]: the base
+                      (stock, cold or warm; warm when omitted) with those variables set, measured
+                      like the others and reported with their gain, base req/s ÷ theirs
+                      (e.g. "no-batching:GRAPHQL_BATCHING=false,cold-no-batching:cold+GRAPHQL_BATCHING=false")
+  --each-patch        one variant per performance patch turned off, on the bases where it acts
+                      (the list is PATCH_SWITCHES in scripts/bench/variants.js)
   --database-url URL  an empty PostgreSQL database to use instead of an embedded one
                       (also BENCH_DATABASE_URL); its content tables must be empty
   --keep-database     keep the embedded database's folder after the run
@@ -78,6 +99,8 @@ function readOptions() {
       workers: { type: 'string' },
       scenarios: { type: 'string', default: ALL_SCENARIOS.join(',') },
       targets: { type: 'string', default: ALL_TARGETS.join(',') },
+      variants: { type: 'string', default: '' },
+      'each-patch': { type: 'boolean', default: false },
       'database-url': { type: 'string' },
       'keep-database': { type: 'boolean', default: false },
       'skip-build': { type: 'boolean', default: false },
@@ -102,6 +125,15 @@ function readOptions() {
     return items;
   };
   const workersRaw = values.workers ?? process.env.WORKERS;
+  const targets = /** @type {Target[]} */ (list('targets', values.targets, ALL_TARGETS));
+  const variants = [...(values['each-patch'] ? eachPatchVariants(targets) : []), ...parseVariants(values.variants)];
+  /** @type {Set<string>} */
+  const names = new Set(ALL_TARGETS);
+  for (const variant of variants) {
+    if (names.has(variant.name)) throw new Error(`variant name "${variant.name}" is taken (a target or another variant)`);
+    names.add(variant.name);
+    if (!targets.includes(variant.base)) throw new Error(`variant "${variant.name}" is measured against ${variant.base}: add ${variant.base} to --targets`);
+  }
   return {
     articles: whole('articles', values.articles),
     duration: whole('duration', values.duration),
@@ -112,7 +144,8 @@ function readOptions() {
     workers: values.workers === undefined ? undefined : whole('workers', values.workers),
     baselineWorkers: workersRaw === undefined ? os.availableParallelism() : whole('workers', workersRaw),
     scenarios: list('scenarios', values.scenarios, ALL_SCENARIOS),
-    targets: /** @type {Target[]} */ (list('targets', values.targets, ALL_TARGETS)),
+    targets,
+    variants,
     databaseUrl: values['database-url'] ?? process.env.BENCH_DATABASE_URL,
     keepDatabase: values['keep-database'],
     skipBuild: values['skip-build'],
@@ -288,6 +321,45 @@ const statementsOf = (headers) => {
   return value === null ? null : Number(value);
 };
 
+/**
+ * The CMS instances to measure: the modes among --targets, then the
+ * variants. A variant whose switches equal an earlier target's is that
+ * target (warm without its cache is cold): it is reported, not started.
+ * @param {{ targets: readonly string[], variants: import('./variants').Variant[], workers: number | undefined }} options
+ * @returns {StrapiTarget[]}
+ */
+function strapiTargetsOf(options) {
+  /** @type {StrapiTarget[]} */
+  const targets = STRAPI_MODES.filter((mode) => options.targets.includes(mode)).map((mode) => ({
+    name: mode,
+    base: mode,
+    env: {},
+    switches: effectiveSwitches(mode, {}, options.workers),
+    variant: false,
+  }));
+  for (const variant of options.variants) {
+    const switches = effectiveSwitches(variant.base, variant.env, options.workers);
+    const same = targets.find((target) => !target.sameAs && sameSwitches(target.switches, switches));
+    targets.push({ ...variant, switches, variant: true, sameAs: same?.name });
+  }
+  return targets;
+}
+
+/**
+ * The table's rows in order: each mode followed by its variants, then the baselines.
+ * @param {readonly string[]} targets  --targets
+ * @param {StrapiTarget[]} strapiTargets
+ * @returns {import('./report').Row[]}
+ */
+function tableRows(targets, strapiTargets) {
+  return ALL_TARGETS.filter((target) => targets.includes(target)).flatMap((target) => [
+    { name: target },
+    ...strapiTargets
+      .filter((candidate) => candidate.variant && candidate.base === target)
+      .map((variant) => ({ name: variant.name, base: variant.base, env: variant.env, sameAs: variant.sameAs })),
+  ]);
+}
+
 async function main() {
   const options = readOptions();
   cleanUpOnSignals(say);
@@ -296,13 +368,24 @@ async function main() {
   fs.mkdirSync(logDir, { recursive: true });
   const emptyEnv = path.join(logDir, 'empty.env');
   fs.writeFileSync(emptyEnv, '# the benchmark sets every variable itself\n');
-  const strapiModes = STRAPI_MODES.filter((mode) => options.targets.includes(mode));
+  const strapiTargets = strapiTargetsOf(options);
+  const instances = strapiTargets.filter((target) => !target.sameAs);
+  /** Target names are padded to this width in the progress lines. */
+  const nameWidth = Math.max(7, ...strapiTargets.map((target) => target.name.length));
   const readIds = options.scenarios.filter((id) => id !== 'S5');
   say(
     `${options.articles} articles; scenarios ${options.scenarios.join(', ')}; targets ${options.targets.join(', ')}; ` +
       `${options.connections} connections, ${options.warmup} s warm-up + ${options.rounds} × ${options.duration} s per target; ` +
       `raw and ceiling: ${options.baselineWorkers} process(es); logs in ${path.relative(APP_ROOT, logDir)}/`,
   );
+  for (const target of strapiTargets.filter((candidate) => candidate.variant)) {
+    say(
+      `variant ${target.name}: ${target.base} with ${Object.entries(target.env).map(([name, value]) => `${name}=${value}`).join(' ')}` +
+        (target.sameAs ? ` (that is ${target.sameAs}: its figures are ${target.sameAs}'s)` : ''),
+    );
+  }
+  // Each CMS instance's processes (a primary and its workers) hold a pool and a LISTEN connection each.
+  const connectionsNeeded = Math.max(MAX_CONNECTIONS, 100 + instances.length * ((options.workers ?? options.baselineWorkers) + 1) * CONNECTIONS_PER_PROCESS);
 
   await buildApp(logDir, options.skipBuild);
 
@@ -318,13 +401,13 @@ async function main() {
       else fs.rmSync(dataDir, { recursive: true, force: true });
     });
     const cluster = path.join(dataDir, 'cluster');
-    // Three CMS instances (each with its workers' pools), the raw server and the harness can need
+    // The CMS instances (each with its workers' pools), the raw server and the harness can need
     // more than PostgreSQL's default 100 connections: raise the limit, then restart to apply it.
     const first = await startEmbeddedPostgres({ dataDir: cluster, database: 'bench' });
     try {
       const settings = new Client({ connectionString: first.url });
       await settings.connect();
-      await settings.query(`ALTER SYSTEM SET max_connections = ${MAX_CONNECTIONS}`);
+      await settings.query(`ALTER SYSTEM SET max_connections = ${connectionsNeeded}`);
       await settings.end();
     } finally {
       await first.stop();
@@ -344,8 +427,8 @@ async function main() {
     await probe.connect();
     const { rows } = await probe.query('SHOW max_connections');
     await probe.end();
-    if (Number(rows[0].max_connections) < MAX_CONNECTIONS) {
-      say(`  note: its max_connections is ${rows[0].max_connections}; with several workers per mode the run may need up to ${MAX_CONNECTIONS}`);
+    if (Number(rows[0].max_connections) < connectionsNeeded) {
+      say(`  note: its max_connections is ${rows[0].max_connections}; with several workers per target the run may need up to ${connectionsNeeded}`);
     }
   }
 
@@ -354,7 +437,7 @@ async function main() {
   const strapiOptions = { databaseUrl, secrets, admin, logDir, envFile: emptyEnv, workers: options.workers };
 
   say('starting Strapi once to create the schema');
-  const schemaRun = await startStrapi({ ...strapiOptions, mode: 'schema' });
+  const schemaRun = await startStrapi({ ...strapiOptions, name: 'schema', switches: MODE_ENV.stock });
   await schemaRun.managed.stop();
 
   const db = new Client({ connectionString: databaseUrl });
@@ -364,14 +447,15 @@ async function main() {
   say(`loaded ${loaded.articles} articles, ${loaded.people} people, ${loaded.events} events and ${loaded.links} links in ${loaded.seconds.toFixed(1)} s`);
 
   // --- the targets ----------------------------------------------------------------------------
-  /** @type {Partial<Record<Target, import('./targets').Running>>} */
+  /** @type {Record<string, import('./targets').Running>} */
   const running = {};
-  for (const mode of strapiModes) {
-    say(`starting Strapi (${mode})`);
+  for (const target of instances) {
+    say(`starting Strapi (${target.name})`);
     const bootStarted = Date.now();
-    running[mode] = await startStrapi({ ...strapiOptions, mode });
-    const memory = targetMemory(/** @type {import('./targets').Running} */ (running[mode]));
-    say(`  ready in ${((Date.now() - bootStarted) / 1000).toFixed(0)} s on port ${running[mode]?.port} (${memory.processes} process(es))`);
+    const server = await startStrapi({ ...strapiOptions, name: target.name, switches: target.switches });
+    running[target.name] = server;
+    const memory = targetMemory(server);
+    say(`  ready in ${((Date.now() - bootStarted) / 1000).toFixed(0)} s on port ${server.port} (${memory.processes} process(es))`);
   }
   const reference = running.cold ?? running.stock ?? running.warm;
   if (!reference) throw new Error('--targets must include at least one of stock, cold, warm');
@@ -400,12 +484,13 @@ async function main() {
   const recorded = [];
   const failures = [];
   for (const scenario of scenarios) {
-    const answers = /** @type {Partial<Record<Target, { status: number, text: string, headers: Headers }>>} */ ({});
-    for (const target of /** @type {Target[]} */ (['stock', 'cold', 'warm', 'raw'])) {
+    /** @type {Record<string, { status: number, text: string, headers: Headers }>} */
+    const answers = {};
+    for (const target of [...instances.map((instance) => instance.name), 'raw']) {
       const server = running[target];
       if (server) answers[target] = await call(server.url, scenario);
     }
-    const referenceAnswer = /** @type {{ status: number, text: string, headers: Headers }} */ (answers[/** @type {Target} */ (reference.name)]);
+    const referenceAnswer = answers[reference.name];
     for (const [target, answer] of Object.entries(answers)) {
       if (!answer) continue;
       if (answer.status !== 200) {
@@ -460,7 +545,7 @@ async function main() {
   let staleReads = 0;
   const load = { connections: options.connections, seconds: options.duration };
   const noteMemory = (/** @type {string} */ target) => {
-    const server = running[/** @type {Target} */ (target)];
+    const server = running[target];
     if (!server || !server.launcher) return;
     const now = targetMemory(server);
     if (!memory[target] || now.bytes > memory[target].bytes) memory[target] = now;
@@ -471,11 +556,12 @@ async function main() {
   // each target's rounds is its figure.
   for (const scenario of scenarios) {
     figures[scenario.id] = {};
-    const targets = options.targets.filter((target) => running[target]);
+    // The modes and the baselines in --targets order, then the variants.
+    const targets = [...options.targets, ...instances.filter((target) => target.variant).map((target) => target.name)].filter((target) => running[target]);
     /** @type {Record<string, { statements: number | null, cacheHeader: string | null, seconds: number, rounds: import('./load').Measured[] }>} */
     const byTarget = {};
     for (const target of targets) {
-      const server = /** @type {import('./targets').Running} */ (running[target]);
+      const server = running[target];
       // One request warms a cache (warm), then a few in a row give the statements of a steady request.
       let statements = null;
       let cacheHeader = null;
@@ -489,7 +575,7 @@ async function main() {
     }
     for (let round = 1; round <= options.rounds; round++) {
       for (const target of targets) {
-        const server = /** @type {import('./targets').Running} */ (running[target]);
+        const server = running[target];
         // A warm-up before every run: a worker idle while the others ran lets V8 age out its compiled
         // code, and the first seconds after would measure compilation (cold S4 lost a third that way).
         if (options.warmup > 0) {
@@ -514,7 +600,7 @@ async function main() {
       figures[scenario.id][target] = { ...figure, statements };
       const requests = rounds.reduce((sum, run) => sum + run.requests, 0);
       say(
-        `${scenario.id} ${target.padEnd(7)} ${figure.rps.toFixed(1).padStart(8)} req/s  p50 ${ms(figure.p50)}  ` +
+        `${scenario.id} ${target.padEnd(nameWidth)} ${figure.rps.toFixed(1).padStart(8)} req/s  p50 ${ms(figure.p50)}  ` +
           `p99 ${ms(figure.p99)}  SQL/req ${statements ?? '—'}${cacheHeader ? `  X-Cache ${cacheHeader}` : ''}` +
           `  rounds ${rounds.map((run) => run.rps.toFixed(0)).join(' / ')} req/s of ${seconds} s` +
           `${rounds.some((run) => run.errors) ? `  ERRORS ${rounds.reduce((sum, run) => sum + run.errors, 0)}` : ''}` +
@@ -535,9 +621,13 @@ async function main() {
           `SELECT document_id AS "documentId", slug, title FROM "${articles}" WHERE published_at IS NOT NULL ORDER BY id LIMIT 25`,
         )
       ).rows;
-    // Cache-less modes last: a write through one instance never reaches another's cache, and
-    // only warm has one, so warm must not read after the other modes' writes.
-    for (const mode of /** @type {const} */ (['warm', 'cold', 'stock'])) {
+    // Targets with a cache first: their writes reach every cache over the invalidation channel, but an
+    // instance without a cache does not announce its writes, so no cache may be read after those.
+    // Within each group: warm, cold, stock, each followed by its variants.
+    const mixedOrder = (['warm', 'cold', 'stock'])
+      .flatMap((mode) => instances.filter((target) => target.base === mode).sort((a, b) => Number(a.variant) - Number(b.variant)))
+      .sort((a, b) => Number(keepsCache(b.switches)) - Number(keepsCache(a.switches)));
+    for (const { name: mode } of mixedOrder) {
       const server = running[mode];
       if (!server) continue;
       // One run as long as a read scenario's rounds together: stale reads are counted, not compared.
@@ -555,10 +645,19 @@ async function main() {
       mixed[mode] = measured;
       runs.push({ scenario: 'S5', target: mode, ...measured });
       say(
-        `S5 ${mode.padEnd(7)} ${measured.rps.toFixed(1).padStart(8)} req/s  p50 ${ms(measured.p50)}  p99 ${ms(measured.p99)}  ` +
+        `S5 ${mode.padEnd(nameWidth)} ${measured.rps.toFixed(1).padStart(8)} req/s  p50 ${ms(measured.p50)}  p99 ${ms(measured.p99)}  ` +
           `writes ${measured.writes}  stale reads ${measured.staleReads}  errors ${measured.errors}`,
       );
       for (const example of measured.examples) say(`  stale: ${example}`);
+    }
+  }
+
+  // A variant that is another target has that target's figures.
+  for (const target of strapiTargets) {
+    if (!target.sameAs) continue;
+    for (const byTarget of Object.values(figures)) {
+      const same = byTarget[target.sameAs];
+      if (same) byTarget[target.name] = same;
     }
   }
 
@@ -567,14 +666,19 @@ async function main() {
   const titles = Object.fromEntries(readScenarios(slug).map((scenario) => [scenario.id, `${scenario.title}: ${scenario.method} ${scenario.path}`]));
   titles.S5 = 'mixed: 95% reads of S1–S3 (S3 over 25 documents), 5% REST PUTs of their titles with a full-access token';
   console.log('');
-  console.log(formatTable(figures, titles));
+  const layout = tableRows(options.targets, strapiTargets);
+  console.log(formatTable(figures, titles, layout));
   console.log('');
+  if (strapiTargets.some((target) => target.variant)) {
+    console.log(formatGains(figures, layout));
+    console.log('');
+  }
   for (const [target, used] of Object.entries(memory)) {
     console.log(`Strapi ${target}: ${(used.bytes / 2 ** 20).toFixed(0)} MB RSS over ${used.processes} process(es) (most seen after a run)`);
   }
   console.log(`Stale reads: ${staleReads}. Errors (non-2xx, timeouts, socket errors, over all runs): ${errors}.`);
 
-  const result = resultJson(options.articles, figures, staleReads, errors);
+  const result = resultJson(options.articles, figures, staleReads, errors, layout);
   fs.mkdirSync(path.dirname(options.output), { recursive: true });
   fs.writeFileSync(options.output, `${JSON.stringify(result, null, 2)}\n`);
   const details = options.output.replace(/\.json$/, '-details.json');

@@ -7,31 +7,18 @@
 const path = require('node:path');
 const { startProcess, processTree, residentBytes, cpuTicks, sleep } = require('./processes');
 const { anyFreePort: freePort } = require('../embedded-postgres');
+const { SWITCH_VARIABLES } = require('./variants');
 
 const APP_ROOT = path.resolve(__dirname, '..', '..');
 const READY_TIMEOUT_MS = 180_000;
 
-/** The performance switches (src/platform/settings) the harness sets itself; inherited values are dropped. */
-const MODE_VARIABLES = [
-  'STOCK_STRAPI', 'RESPONSE_CACHE', 'GRAPHQL_BATCHING', 'TRANSACTION_FREE_READS', 'ONE_PASS_SANITIZER', 'PUBLISHED_COUNTERS',
-  'SQL_STATEMENT_HEADER', 'DEBUG',
-];
+/** The performance switches the harness sets itself (variants.js lists them); inherited values are dropped. */
+const MODE_VARIABLES = ['STOCK_STRAPI', ...SWITCH_VARIABLES, 'SQL_STATEMENT_HEADER', 'DEBUG'];
 
 /**
- * @typedef {'stock' | 'cold' | 'warm'} Mode
+ * @typedef {import('./variants').Mode} Mode
  * @typedef {{ name: string, port: number, url: string, pid: number, launcher: boolean, managed: import('./processes').Managed, logFile: string }} Running
  */
-
-/**
- * What each mode sets, on top of the defaults (everything on).
- * @type {Record<Mode, Record<string, string>>}
- */
-const MODE_ENV = {
-  stock: { STOCK_STRAPI: 'true' },
-  cold: { RESPONSE_CACHE: 'false' },
-  warm: {},
-};
-
 
 /**
  * Waits for `GET /_health` to answer 2xx; fails early when the process exits.
@@ -57,7 +44,8 @@ async function waitUntilHealthy(name, url, managed, logFile) {
 
 /**
  * @param {object} options
- * @param {Mode | 'schema'} options.mode  `schema` is the first start, that creates the tables (stock settings)
+ * @param {string} options.name  the target's name (`schema` for the first start, that creates the tables)
+ * @param {Record<string, string>} options.switches  what the target sets on top of the defaults (a mode's, a variant's)
  * @param {string} options.databaseUrl
  * @param {Record<string, string>} options.secrets
  * @param {{ email: string, password: string }} options.admin
@@ -89,18 +77,19 @@ async function startStrapi(options) {
     ADMIN_EMAIL: options.admin.email,
     ADMIN_PASSWORD: options.admin.password,
     ...options.secrets,
-    ...MODE_ENV[options.mode === 'schema' ? 'stock' : options.mode],
   });
   if (options.workers !== undefined) env.WORKERS = String(options.workers);
-  const logFile = path.join(options.logDir, `strapi-${options.mode}.log`);
-  const managed = startProcess(`Strapi (${options.mode})`, process.execPath, [path.join(APP_ROOT, 'scripts', 'launch.js'), 'start'], {
+  // Last, so a variant's WORKERS wins over --workers.
+  Object.assign(env, options.switches);
+  const logFile = path.join(options.logDir, `strapi-${options.name}.log`);
+  const managed = startProcess(`Strapi (${options.name})`, process.execPath, [path.join(APP_ROOT, 'scripts', 'launch.js'), 'start'], {
     cwd: APP_ROOT,
     env,
     logFile,
   });
   const url = `http://127.0.0.1:${port}`;
-  await waitUntilHealthy(`Strapi (${options.mode})`, url, managed, logFile);
-  return { name: options.mode, port, url, pid: /** @type {number} */ (managed.child.pid), launcher: true, managed, logFile };
+  await waitUntilHealthy(`Strapi (${options.name})`, url, managed, logFile);
+  return { name: options.name, port, url, pid: /** @type {number} */ (managed.child.pid), launcher: true, managed, logFile };
 }
 
 /**

@@ -1,5 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { Context, Next } from 'koa';
+import { guardPatch } from '../../performance/registry/guard';
+import { PATCHES } from '../../performance/registry/patches';
 
 /**
  * Cross-origin access (`strapi::cors`, see registerCorsPolicy below), one policy for every path (`/graphql` included: the GraphQL plugin's own
@@ -121,5 +123,7 @@ export function createCorsMiddleware(policy: CorsPolicy = readCorsPolicy()) {
 export function registerCorsPolicy(strapi: Core.Strapi): void {
   const policy = readCorsPolicy();
   const registry = strapi.get('middlewares') as { extend(uid: string, extendFn: (current: unknown) => unknown): unknown };
+  // Throws (refusing the start) when strapi::cors cannot be replaced: @koa/cors would echo any Origin with credentials.
+  if (!guardPatch(strapi, PATCHES.corsPolicy, registry)) return;
   registry.extend('strapi::cors', () => () => createCorsMiddleware(policy));
 }

@@ -18,13 +18,19 @@ interface ConfigurationUtils {
  * Strapi does not export these two functions, yet they are the only exact answer to "what does an
  * untouched configuration look like" and "what would Strapi itself have made of the configuration we
  * applied after a schema change". They are loaded from the content manager's build by path (the
- * package's `exports` list does not name them); @strapi/* are pinned to one version and the admin
- * layout suite fails if an upgrade moves them.
+ * package's `exports` list does not name them); @strapi/* are pinned to one version, the patch
+ * guard (src/performance/registry) checks both functions at start, and the admin layout suite fails
+ * if an upgrade moves them.
  */
-function loadConfigurationUtils(): ConfigurationUtils {
+export function configurationUtilsPath(): string {
   const root = path.dirname(require.resolve('@strapi/content-manager/package.json'));
-  // A plain CommonJS file without types: the cast states the two functions' shapes as used here.
-  return require(path.join(root, 'dist', 'server', 'services', 'utils', 'configuration', 'index.js')) as ConfigurationUtils;
+  return path.join(root, 'dist', 'server', 'services', 'utils', 'configuration', 'index.js');
+}
+
+function loadConfigurationUtils(): ConfigurationUtils {
+  // A plain CommonJS file without types: the cast states the two functions' shapes as used here
+  // (src/performance/registry checks them at start).
+  return require(configurationUtilsPath()) as ConfigurationUtils;
 }
 
 interface ContentTypesService {

@@ -1,8 +1,10 @@
 import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
-import { contentManagerConfiguration, type ViewConfiguration } from './content-manager-configuration';
+import { configurationUtilsPath, contentManagerConfiguration, type ViewConfiguration } from './content-manager-configuration';
 import { readFlag } from '../../platform/settings';
 import { canonicalJson } from '../../platform/values';
+import { guardPatch } from '../../performance/registry/guard';
+import { PATCHES } from '../../performance/registry/patches';
 import { ADMIN_LAYOUTS, type LayoutSpec } from './layouts';
 
 /**
@@ -89,8 +91,13 @@ async function applyLayout(strapi: Core.Strapi, spec: LayoutSpec, reset: boolean
   return 'applied';
 }
 
-/** Applies the content manager layouts of src/content/admin-layout/layouts.ts; see applyLayout for when. */
+/**
+ * Applies the content manager layouts of src/content/admin-layout/layouts.ts; see applyLayout for when.
+ * When Strapi's own configuration functions are not what this was written for, nothing is applied
+ * (with a warning): editors keep whatever view the admin panel has.
+ */
 export async function applyAdminLayouts(strapi: Core.Strapi): Promise<Record<string, LayoutDecision>> {
+  if (!guardPatch(strapi, PATCHES.adminLayoutDefaults, configurationUtilsPath())) return {};
   const reset = readFlag('ADMIN_LAYOUT_RESET');
   const decisions: Record<string, LayoutDecision> = {};
   for (const spec of ADMIN_LAYOUTS) decisions[spec.uid] = await applyLayout(strapi, spec, reset);

@@ -1,6 +1,8 @@
 import type { Core } from '@strapi/strapi';
 import type { GraphQLResolveInfo } from 'graphql';
-import { isGraphqlBatchingEnabled, readPositiveInteger } from '../../platform/settings';
+import { readPositiveInteger } from '../../platform/settings';
+import { guardPatch } from '../registry/guard';
+import { PATCHES } from '../registry/patches';
 import { batchRelationLoads, DEFAULT_MAX_ROWS_PER_STATEMENT, runInRelationScope } from './batched-load';
 import { unwrapPlainFields } from './plain-fields';
 import { listRelationFields } from './relation-fields';
@@ -44,7 +46,9 @@ type NexusNamespace = {
  * the root list queries (`articles { title }` asks findMany for `fields`).
  *
  * Off when STOCK_STRAPI=true or GRAPHQL_BATCHING=false, read once at start:
- * then nothing here is installed and the plugin runs untouched.
+ * then nothing here is installed and the plugin runs untouched. Each of the
+ * three patches is guarded (src/performance/registry); the other two are built
+ * on the batched load and stay off without it.
  */
 /** The root list queries (`articles`, `people`, ...) of the project's api:: collection types. */
 function listQueryNames(strapi: Core.Strapi): Set<string> {
@@ -57,13 +61,19 @@ function listQueryNames(strapi: Core.Strapi): Set<string> {
 }
 
 export function registerGraphqlBatching(strapi: Core.Strapi): void {
-  if (!isGraphqlBatchingEnabled()) return;
+  if (!guardPatch(strapi, PATCHES.graphqlBatchedLoad, strapi.db.entityManager)) return;
 
   batchRelationLoads(strapi, { maxRows: readPositiveInteger('GRAPHQL_BATCH_MAX_ROWS', DEFAULT_MAX_ROWS_PER_STATEMENT) });
   const hasOwnResolver = new Set<string>();
   const plainFields = new Set<string>();
-  unwrapPlainFields(strapi, hasOwnResolver, plainFields);
-  shareRelationResolution(strapi, () => listRelationFields(strapi), plainFields);
+  const graphql = strapi.plugin('graphql');
+  const contentApi = graphql.service('content-api');
+  const { naming } = graphql.service('utils') as { naming: unknown };
+  // In this order: shared resolution's buildSchema wraps the plain fields' one.
+  if (guardPatch(strapi, PATCHES.graphqlPlainFields, { contentApi, naming })) unwrapPlainFields(strapi, hasOwnResolver, plainFields);
+  if (guardPatch(strapi, PATCHES.graphqlSharedResolution, { extension: graphql.service('extension'), contentApi })) {
+    shareRelationResolution(strapi, () => listRelationFields(strapi), plainFields);
+  }
 
   strapi
     .plugin('graphql')

@@ -1,7 +1,8 @@
 import type { Core, Schema } from '@strapi/strapi';
 import { contentTypes } from '@strapi/utils';
-import { isOnePassSanitizerEnabled } from '../../platform/settings';
 import { isPlainObject } from '../../platform/values';
+import { guardPatch } from '../registry/guard';
+import { PATCHES } from '../registry/patches';
 
 type Auth = unknown;
 type OutputSanitizer = (data: unknown, schema: Schema.ContentType, options?: { auth?: Auth }) => Promise<unknown>;
@@ -44,9 +45,13 @@ interface Attribute {
  * Anything else (components, dynamic zones, media, polymorphic relations,
  * relations to plugin types, data that is not plain objects) goes to the stock
  * sanitizer untouched. Off when STOCK_STRAPI=true or ONE_PASS_SANITIZER=false.
+ *
+ * Held to stock's answers by tests/api/output-sanitizing.test.ts (the seed's
+ * types) and tests/performance/sanitizer-differential.test.ts (generated
+ * types, entries, permission sets and queries).
  */
 export function sanitizeOutputInOnePass(strapi: Core.Strapi): void {
-  if (!isOnePassSanitizerEnabled()) return;
+  if (!guardPatch(strapi, PATCHES.onePassSanitizer, { sanitize: strapi.contentAPI.sanitize, sanitizers: strapi.sanitizers, auth: strapi.auth })) return;
 
   const sanitize = strapi.contentAPI.sanitize as unknown as { output: OutputSanitizer };
   const stockOutput = sanitize.output.bind(sanitize);
@@ -98,11 +103,14 @@ export function sanitizeOutputInOnePass(strapi: Core.Strapi): void {
     const copy: Record<string, unknown> = { ...entity };
     for (const key of Object.keys(copy)) {
       const attribute = (schema.attributes as Record<string, Attribute | undefined>)[key];
-      if (attribute?.type === 'password' || contentTypes.isPrivateAttribute(schema, key)) {
+      // Stock's visitors leave every key that is no attribute (`id`, `documentId`, a count...) alone,
+      // even when `options.privateAttributes` or `api.responses.privateAttributes` names it.
+      if (!attribute) continue;
+      if (attribute.type === 'password' || contentTypes.isPrivateAttribute(schema, key)) {
         delete copy[key];
         continue;
       }
-      if (attribute?.type !== 'relation') continue;
+      if (attribute.type !== 'relation') continue;
       const target = attribute.target as string;
       // Stock removes a relation the caller may not find whatever its value, null included.
       if (allowed && !allowed.get(target)) {

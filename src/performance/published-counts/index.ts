@@ -1,6 +1,7 @@
 import type { Core, UID } from '@strapi/strapi';
 import { addAfterSyncStep } from '../../platform/after-sync';
-import { isPublishedCounterEnabled } from '../../platform/settings';
+import { guardPatch, notePatchOff } from '../registry/guard';
+import { PATCHES } from '../registry/patches';
 import { installPublishedCounters, readPublishedCount } from './counter-schema';
 import { isPlainObject } from '../../platform/values';
 
@@ -36,16 +37,20 @@ interface EntityManager {
  * then neither installed nor read (ones already installed go on counting).
  */
 export function registerPublishedCounters(strapi: Core.Strapi): void {
-  if (!isPublishedCounterEnabled()) return;
+  if (!guardPatch(strapi, PATCHES.publishedCounts, strapi.db)) return;
 
   // After every schema sync: on a fresh database the tables only exist from then on.
   addAfterSyncStep(strapi, 'published counters', async () => {
     const candidates = countedContentTypes(strapi);
-    if (candidates.size === 0) return;
+    if (candidates.size === 0) {
+      notePatchOff(strapi, PATCHES.publishedCounts, 'no content type to count');
+      return;
+    }
     const { counted, installed } = await strapi.db.transaction(({ trx }) => installPublishedCounters(trx, [...candidates.values()]));
     if (installed.length > 0) strapi.log.info(`Counted published rows of: ${installed.join(', ')}`);
     const tables = new Map([...candidates].filter(([, table]) => counted.includes(table)));
     if (tables.size > 0) answerPublishedCountsFromCounters(strapi, tables);
+    else notePatchOff(strapi, PATCHES.publishedCounts, 'no counter could be installed');
   });
 }
 

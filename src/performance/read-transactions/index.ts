@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
-import { isTransactionFreeReadEnabled } from '../../platform/settings';
+import { guardPatch, notePatchOff } from '../registry/guard';
+import { PATCHES } from '../registry/patches';
 
 /** Document Service actions that only read. */
 const READ_ACTIONS = new Set(['findMany', 'findFirst', 'findOne', 'count']);
@@ -48,7 +49,7 @@ const NO_TRANSACTION = Object.freeze({
  * Off when STOCK_STRAPI=true or TRANSACTION_FREE_READS=false.
  */
 export async function runReadsWithoutTransactions(strapi: Core.Strapi): Promise<void> {
-  if (!isTransactionFreeReadEnabled()) return;
+  if (!guardPatch(strapi, PATCHES.readsWithoutTransactions, { db: strapi.db, documents: strapi.documents })) return;
 
   const { rows } = (await strapi.db.connection.raw('show default_transaction_isolation')) as {
     rows: Array<{ default_transaction_isolation: string }>;
@@ -56,6 +57,7 @@ export async function runReadsWithoutTransactions(strapi: Core.Strapi): Promise<
   const isolation = rows[0]?.default_transaction_isolation;
   if (isolation !== 'read committed') {
     strapi.log.info(`Document Service reads keep their transactions: the default isolation is ${isolation}`);
+    notePatchOff(strapi, PATCHES.readsWithoutTransactions, `the default isolation is ${isolation}`);
     return;
   }
 

@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { CorsPolicy } from '../../access/cors';
 import { answerHeaders } from './answer-headers';
 import type { InvalidationBus } from './invalidation-bus';
 import { matchesIfNoneMatch, rawBodyOf, rawGraphqlRequest, variantOf, type RawRequestAliases } from './request-keys';
@@ -12,6 +13,7 @@ export interface FastPathOptions {
   store: ResponseStore;
   bus: InvalidationBus;
   aliases: RawRequestAliases;
+  cors: CorsPolicy;
   restPrefix: string;
   graphqlPath: string;
   publicCacheControl: string;
@@ -28,10 +30,25 @@ export interface FastPathOptions {
  * GraphQL, so a hit parses nothing. Everything else, including a GraphQL
  * body read here that missed, goes on to Koa unchanged; the body travels with
  * the request (request-keys.ts `rawBodyOf`).
+ *
+ * Every hit answered here is counted in `news_cms_response_cache_fast_path_hits_total`
+ * as well as with the other hits, so a test (tests/cache/fast-path.test.ts) and an
+ * operator can tell these hits from the Koa middleware's, which answer the same
+ * `X-Cache: HIT`.
+ *
+ * It wraps the HTTP server's one `request` listener, Koa's (Strapi 5.54 creates the
+ * server with it, before `register`). If the server has no such listener, or more
+ * than one, this throws instead of leaving the cache without its fast path
+ * (index.ts turns that into a start-up error).
  */
 export function installFastPath(server: Server, options: FastPathOptions): void {
-  const [koaListener] = server.listeners('request') as Array<(request: IncomingMessage, response: ServerResponse) => void>;
-  if (!koaListener) return;
+  const listeners = server.listeners('request') as Array<(request: IncomingMessage, response: ServerResponse) => void>;
+  if (listeners.length !== 1) {
+    throw new Error(
+      `the HTTP server has ${listeners.length} 'request' listeners where Strapi 5.54 gives it exactly one (Koa's), so there is nothing certain to wrap`,
+    );
+  }
+  const [koaListener] = listeners;
   const restPrefix = `${options.restPrefix}/`;
   const statementHeader = isStatementHeaderEnabled();
   // Built once per entry, not per hit: the headers of a 304 and of a full answer (the latter with its length).
@@ -39,6 +56,7 @@ export function installFastPath(server: Server, options: FastPathOptions): void 
 
   const answer = (request: IncomingMessage, response: ServerResponse, entry: CachedResponse, startedAt: bigint) => {
     metrics.cacheLookups.inc({ result: 'hit' });
+    metrics.cacheFastPathHits.inc();
     let headers = hitHeaders.get(entry);
     if (!headers) {
       const notModified = answerHeaders(entry, options.publicCacheControl, 'HIT');
@@ -59,7 +77,7 @@ export function installFastPath(server: Server, options: FastPathOptions): void 
 
   const lookUpGraphql = async (request: IncomingMessage, response: ServerResponse, startedAt: bigint) => {
     const body = await rawBodyOf(request);
-    const key = body.ok ? options.aliases.get('public', variantOf(request.headers, 'graphql'), rawGraphqlRequest(request.url ?? '', body.text)) : undefined;
+    const key = body.ok ? options.aliases.get('public', variantOf(request.headers, 'graphql', options.cors, options.graphqlPath), rawGraphqlRequest(request.url ?? '', body.text)) : undefined;
     const entry = key !== undefined && options.bus.ready ? options.store.get(key) : undefined;
     if (entry) answer(request, response, entry, startedAt);
     else koaListener(request, response);
@@ -70,7 +88,9 @@ export function installFastPath(server: Server, options: FastPathOptions): void 
     if (request.headers.authorization === undefined && options.bus.ready) {
       const { method, url = '' } = request;
       if ((method === 'GET' || method === 'HEAD') && url.startsWith(restPrefix)) {
-        const key = options.aliases.get('public', variantOf(request.headers, 'rest'), url);
+        const queryStart = url.indexOf('?');
+        const path = queryStart === -1 ? url : url.slice(0, queryStart);
+        const key = options.aliases.get('public', variantOf(request.headers, 'rest', options.cors, path), url);
         const entry = key === undefined ? undefined : options.store.get(key);
         if (entry) return answer(request, response, entry, process.hrtime.bigint());
       } else if (

@@ -1,10 +1,14 @@
 import type { Core } from '@strapi/strapi';
 import type { ClientConfig } from 'pg';
-import { isResponseCacheEnabled, readPositiveInteger } from '../../platform/settings';
+import { readCorsPolicy } from '../../access/cors';
+import { measureResponseCacheWith } from '../../platform/metrics';
+import { isFastPathEnabled, isResponseCacheEnabled, readMilliseconds, readPositiveInteger } from '../../platform/settings';
+import { guardPatch, notePatchOff } from '../registry/guard';
+import { PATCHES } from '../registry/patches';
 import { DependencyMap } from './dependencies';
 import { GraphqlReads } from './graphql-reads';
-import { InvalidationBus } from './invalidation-bus';
-import { installFastPath } from './fast-path';
+import { DEFAULT_FENCE_MS, InvalidationBus, MAX_FENCE_MS, MIN_FENCE_MS } from './invalidation-bus';
+import { installFastPath, type FastPathOptions } from './fast-path';
 import { createCacheMiddleware } from './middleware';
 import { RawRequestAliases } from './request-keys';
 import { ResponseStore } from './store';
@@ -20,7 +24,10 @@ import { watchWrites } from './write-watcher';
  *
  * RESPONSE_CACHE=false or STOCK_STRAPI=true turns it off; RESPONSE_CACHE_MAX_MB
  * bounds its memory (LRU); CACHE_CONTROL sets what public answers tell browsers
- * and CDNs.
+ * and CDNs; RESPONSE_CACHE_FAST_PATH=false runs it without its fast path;
+ * RESPONSE_CACHE_FENCE_MS is how long a process may go without hearing
+ * its own heartbeat on the invalidation channel before it stops serving cached
+ * answers (invalidation-bus.ts explains why that keeps every process exact).
  */
 
 const DEFAULT_PUBLIC_CACHE_CONTROL = 'public, max-age=0, must-revalidate';
@@ -35,26 +42,73 @@ export function registerResponseCache(strapi: Core.Strapi): void {
   // The listening connection uses the same server and TLS settings as Strapi's pool (config/database.ts).
   const connection = strapi.config.get('database.connection.connection') as Pick<ClientConfig, 'connectionString' | 'ssl'>;
   bus = new InvalidationBus({
-    connection: { connectionString: connection.connectionString, ssl: connection.ssl },
-    notifyFallback: (channel, payload) => strapi.db.connection.raw('SELECT pg_notify(?, ?)', [channel, payload]),
+    connection: {
+      connectionString: connection.connectionString,
+      ssl: connection.ssl,
+      // Names the connection in pg_stat_activity, so an operator (or a test) can find each process's listener.
+      application_name: `news_cms_cache_listener pid=${process.pid}`,
+    },
+    notify: (channel, payload) => strapi.db.connection.raw('SELECT pg_notify(?, ?)', [channel, payload]),
     onInvalidate: (tags) => store.invalidate(tags),
+    fenceMs: readFenceMs(),
     log: strapi.log,
   });
   watchWrites(strapi, store, bus, dependencies);
+  measureResponseCacheWith(() => ({ entries: store.size, bytes: store.bytes }));
 
   const shared = {
     store,
     bus,
     aliases: new RawRequestAliases(),
+    // The policy strapi::cors answers with (src/access/cors reads the same CORS_ORIGINS): keys hold its decision.
+    cors: readCorsPolicy(),
     restPrefix: strapi.config.get<string>('api.rest.prefix', '/api'),
     graphqlPath: strapi.config.get<string>('plugin::graphql.endpoint', '/graphql'),
     publicCacheControl: process.env.CACHE_CONTROL?.trim() || DEFAULT_PUBLIC_CACHE_CONTROL,
   };
   strapi.server.use(createCacheMiddleware({ ...shared, strapi, dependencies, graphqlReads: new GraphqlReads(strapi, dependencies) }));
-  installFastPath(strapi.server.httpServer, shared);
+  installRequiredFastPath(strapi, shared);
 }
 
-/** In `bootstrap`: joins the other processes' invalidation channel; hits are served once it is up. */
+/**
+ * The fast path answers most public hits (on a news site, most requests) without Koa; the Koa
+ * middleware answers the same hits correctly, but at a fraction of the rate, so a server that
+ * lost its fast path (another Strapi version creating its HTTP server differently) would still
+ * pass every functional check while serving a fraction of its capacity. That is not a choice to
+ * make silently, nor one to make for the operator: a fast path that cannot install stops the
+ * start with an error saying why, and RESPONSE_CACHE_FAST_PATH=false is the operator's explicit
+ * "run without it" (logged at every start). On another Strapi version the registry keeps it off
+ * with a warning, as every performance patch; a changed server shape refuses the start.
+ */
+function installRequiredFastPath(strapi: Core.Strapi, options: FastPathOptions): void {
+  if (!isFastPathEnabled()) {
+    strapi.log.warn('Response cache: the fast path is off (RESPONSE_CACHE_FAST_PATH=false); every hit is answered by the Koa middleware');
+    notePatchOff(strapi, PATCHES.cacheFastPath, 'RESPONSE_CACHE_FAST_PATH=false');
+    return;
+  }
+  try {
+    if (guardPatch(strapi, PATCHES.cacheFastPath, strapi.server.httpServer)) installFastPath(strapi.server.httpServer, options);
+  } catch (error) {
+    throw new Error(
+      `The response cache's fast path cannot install: ${error instanceof Error ? error.message : String(error)}. ` +
+        'Set RESPONSE_CACHE_FAST_PATH=false to run the cache without it (every hit through Koa), or RESPONSE_CACHE=false to run without the cache.',
+    );
+  }
+}
+
+/** RESPONSE_CACHE_FENCE_MS, refused at start outside the range where fencing works and writes do not stall. */
+function readFenceMs(): number {
+  const fenceMs = readMilliseconds('RESPONSE_CACHE_FENCE_MS', DEFAULT_FENCE_MS);
+  if (fenceMs < MIN_FENCE_MS || fenceMs > MAX_FENCE_MS) {
+    throw new Error(`RESPONSE_CACHE_FENCE_MS must be between ${MIN_FENCE_MS} and ${MAX_FENCE_MS} milliseconds, not ${fenceMs}`);
+  }
+  return fenceMs;
+}
+
+/**
+ * In `bootstrap`: joins the other processes' invalidation channel and proves it carries this process's own
+ * notifications back (a transaction-mode pooler does not: the start is refused); hits are served from then on.
+ */
 export async function startResponseCache(): Promise<void> {
   await bus?.start();
 }

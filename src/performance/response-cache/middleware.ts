@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type { Context, Next } from 'koa';
+import type { CorsPolicy } from '../../access/cors';
 import type { DependencyMap } from './dependencies';
 import type { GraphqlReads } from './graphql-reads';
 import type { InvalidationBus } from './invalidation-bus';
@@ -7,7 +8,7 @@ import { principalOf } from './principal';
 import {
   asGraphqlBody,
   bodyOf,
-  canonicalJson,
+  queryKey,
   graphqlKey,
   hasReadBody,
   matchesIfNoneMatch,
@@ -31,6 +32,8 @@ export interface CacheMiddlewareOptions {
   dependencies: DependencyMap;
   graphqlReads: GraphqlReads;
   aliases: RawRequestAliases;
+  /** The CORS policy in force: keys hold its decision for the request's Origin, not the Origin (request-keys.ts). */
+  cors: CorsPolicy;
   restPrefix: string;
   graphqlPath: string;
   /** `Cache-Control` for public answers; answers to a token are always `private, no-cache`. */
@@ -41,7 +44,7 @@ export interface CacheMiddlewareOptions {
 interface Read {
   key: string;
   principal: string;
-  origin: string;
+  variant: string;
   graphqlTags?: readonly string[];
 }
 
@@ -77,15 +80,15 @@ export function createCacheMiddleware(options: CacheMiddlewareOptions) {
 
     const principal = await principalOf(strapi, ctx.get('authorization') || undefined);
     if (principal === null) return null;
-    // The Origin and every other header that changes the answer (request-keys.ts).
-    const origin = variantOf(ctx.req.headers, isRestRead ? 'rest' : 'graphql');
+    // The CORS decision for the Origin and every other header that changes the answer (request-keys.ts).
+    const variant = variantOf(ctx.req.headers, isRestRead ? 'rest' : 'graphql', options.cors, ctx.path);
 
     if (isRestRead) {
-      const known = aliases.get(principal, origin, ctx.url);
-      if (known) return { principal, origin, key: known };
-      const key = restKey(principal, origin, ctx.path, canonicalJson(ctx.query));
-      aliases.set(principal, origin, ctx.url, key);
-      return { principal, origin, key };
+      const known = aliases.get(principal, variant, ctx.url);
+      if (known) return { principal, variant, key: known };
+      const key = restKey(principal, variant, ctx.path, queryKey(ctx.query));
+      aliases.set(principal, variant, ctx.url, key);
+      return { principal, variant, key };
     }
 
     const body = await bodyOf(ctx.req);
@@ -98,13 +101,13 @@ export function createCacheMiddleware(options: CacheMiddlewareOptions) {
     const graphql = asGraphqlBody(body.value);
     const graphqlTags = graphql && graphqlReads.dependenciesOf(graphql.query, graphql.operationName);
     if (!graphql || !graphqlTags) return null;
-    const key = graphqlKey(principal, origin, graphql);
+    const key = graphqlKey(principal, variant, graphql);
     if (principal === 'public') {
       // For the HTTP server's fast path, which finds public reads by their bytes (already read: no waiting here).
       const raw = await rawBodyOf(ctx.req);
-      if (raw.ok) aliases.set(principal, origin, rawGraphqlRequest(ctx.url, raw.text), key);
+      if (raw.ok) aliases.set(principal, variant, rawGraphqlRequest(ctx.url, raw.text), key);
     }
-    return { principal, origin, graphqlTags, key };
+    return { principal, variant, graphqlTags, key };
   };
 
   const answerFromCache = (ctx: Context, read: Read, entry: CachedResponse, cache: 'HIT' | 'MISS') => {

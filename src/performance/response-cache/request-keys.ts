@@ -1,13 +1,15 @@
 import type { IncomingMessage } from 'node:http';
 import { LRUCache } from 'lru-cache';
+import { allowedOrigin, type CorsPolicy } from '../../access/cors';
 import { BODY_LIMIT_BYTES } from '../../limits/page-sizes';
+import { canonicalJson } from '../../platform/values';
 
 /**
  * Cache keys. A key holds everything that can change an answer: the caller
  * (`public` or `token:<id>`), the request headers that change it (`variantOf`:
- * the Origin, since CORS headers differ by it, and the headers Strapi and
- * Apollo read), and for REST the path and the parsed query, for GraphQL the
- * operation name, document and variables.
+ * the CORS decision for the Origin, and the headers Strapi and Apollo read),
+ * and for REST the path and the parsed query, for GraphQL the operation name,
+ * document and variables.
  */
 
 type Headers = IncomingMessage['headers'];
@@ -17,23 +19,37 @@ const header = (headers: Headers, name: string): string => {
 };
 
 /**
+ * What the CORS policy (src/access/cors) answers this Origin on this path: `''` for no CORS headers
+ * (no Origin, or one the policy does not allow), `*` for the public surface's wildcard, or the
+ * listed origin itself, echoed with credentials. Keyed by this rather than the raw Origin, every
+ * unlisted origin shares the entries of its decision: a caller sending endless distinct Origins
+ * cannot flush the cache, while each answer still carries the CORS headers of its own request
+ * (the stored headers are those of one request with the same decision, which are the same).
+ */
+export function corsDecision(policy: CorsPolicy, origin: string, path: string): string {
+  if (origin === '') return '';
+  return allowedOrigin(policy, origin, path)?.value ?? '';
+}
+
+/**
  * The request headers Strapi 5.54 and Apollo read when answering a content read, as they read them:
  * - `strapi-response-format: v4` (exactly) turns REST answers into v4's `attributes` shape
  *   (core-api controller `transformResponse`);
  * - `strapi-encode-source-maps: true` (exactly) adds encoded source maps to REST answers;
  * - `Accept` picks the media type of a GraphQL answer (`application/json` or
  *   `application/graphql-response+json`, Apollo's content negotiation);
- * - `Origin` decides the CORS headers.
+ * - `Origin` decides the CORS headers, through the CORS policy (`corsDecision`).
  * Every other header is either the caller (Authorization, in the principal) or read by no content
  * read: `Accept-Language` and cookies are not (locales come from the `locale` parameter), and the
  * admin's headers only reach admin routes, which are never cached.
- * Names listed in `VARY_HEADERS` are added to the answers' `Vary` for shared caches.
+ * Names listed in `VARY_HEADERS` are added to the answers' `Vary` for shared caches (the CORS
+ * middleware adds `Origin` itself). `path` is the request's path, without its query string.
  */
-export function variantOf(headers: Headers, kind: 'rest' | 'graphql'): string {
+export function variantOf(headers: Headers, kind: 'rest' | 'graphql', cors: CorsPolicy, path: string): string {
   const format = header(headers, 'strapi-response-format') === 'v4' ? 'v4' : '';
   const sourceMaps = header(headers, 'strapi-encode-source-maps') === 'true' ? 'sm' : '';
   const accept = kind === 'graphql' ? header(headers, 'accept').trim().toLowerCase() : '';
-  return `${header(headers, 'origin')}\t${format}\t${sourceMaps}\t${accept}`;
+  return `${corsDecision(cors, header(headers, 'origin'), path)}\t${format}\t${sourceMaps}\t${accept}`;
 }
 
 export const VARY_HEADERS = {
@@ -41,17 +57,24 @@ export const VARY_HEADERS = {
   graphql: 'strapi-response-format, strapi-encode-source-maps, Accept',
 };
 
-export const restKey = (principal: string, origin: string, path: string, canonicalQuery: string) =>
-  `${principal}\n${origin}\nrest\n${path}\n${canonicalQuery}`;
+export const restKey = (principal: string, variant: string, path: string, canonicalQuery: string) =>
+  `${principal}\n${variant}\nrest\n${path}\n${canonicalQuery}`;
 
-export const graphqlKey = (principal: string, origin: string, body: GraphqlBody) =>
-  `${principal}\n${origin}\ngraphql\n${body.operationName ?? ''}\n${body.query}\n${JSON.stringify(body.variables ?? {})}`;
+export const graphqlKey = (principal: string, variant: string, body: GraphqlBody) =>
+  `${principal}\n${variant}\ngraphql\n${body.operationName ?? ''}\n${body.query}\n${JSON.stringify(body.variables ?? {})}`;
 
 /**
  * Object keys sorted at every level, so `?b=1&a=2` and `?a=2&b=1` share an
  * entry (Strapi sees the same parsed query for both); arrays keep their order.
+ *
+ * Except under `sort`, at any level (`sort`, `populate[people][sort]`): there
+ * the order of the keys is the order of the sort (`sort[country]=asc&sort[name]=desc`
+ * sorts by country first; Strapi's convertSortQueryParams walks the object's keys
+ * in order), so it is kept, and each order has its own entry.
  */
-export { canonicalJson } from '../../platform/values';
+export const queryKey = (query: unknown): string => canonicalJson(query, ORDERED_QUERY_KEYS);
+
+const ORDERED_QUERY_KEYS: ReadonlySet<string> = new Set(['sort']);
 
 /**
  * A raw request (a REST URL, or a GraphQL path and body as sent) → its cache
@@ -69,14 +92,14 @@ export class RawRequestAliases {
     maxEntrySize: 256 * 1024,
   });
 
-  private static rawKey = (principal: string, origin: string, raw: string) => `${principal}\n${origin}\n${raw}`;
+  private static rawKey = (principal: string, variant: string, raw: string) => `${principal}\n${variant}\n${raw}`;
 
-  get(principal: string, origin: string, raw: string): string | undefined {
-    return this.aliases.get(RawRequestAliases.rawKey(principal, origin, raw));
+  get(principal: string, variant: string, raw: string): string | undefined {
+    return this.aliases.get(RawRequestAliases.rawKey(principal, variant, raw));
   }
 
-  set(principal: string, origin: string, raw: string, key: string): void {
-    this.aliases.set(RawRequestAliases.rawKey(principal, origin, raw), key);
+  set(principal: string, variant: string, raw: string, key: string): void {
+    this.aliases.set(RawRequestAliases.rawKey(principal, variant, raw), key);
   }
 }
 

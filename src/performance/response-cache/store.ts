@@ -21,6 +21,23 @@ export interface CachedResponse {
   allVersion: number;
 }
 
+/**
+ * What an entry and its key cost in memory, near enough: the body's bytes, every
+ * header name and value and the key (cache keys hold the whole query or GraphQL
+ * document, and headers such as Content-Security-Policy and Cache-Tag run to
+ * kilobytes: an answer with a small body can cost far more than its body), plus a
+ * fixed share for the structures around them (the entry's object and tag arrays,
+ * the LRU's slot, the two header records the fast path prepares per entry).
+ * Strings are counted in UTF-8 bytes: mostly ASCII, which V8 keeps at a byte a
+ * character.
+ */
+const ENTRY_OVERHEAD_BYTES = 512;
+export function entrySize(key: string, entry: Pick<CachedResponse, 'body' | 'headers'>): number {
+  let size = ENTRY_OVERHEAD_BYTES + entry.body.length + Buffer.byteLength(key);
+  for (const name in entry.headers) size += name.length + Buffer.byteLength(entry.headers[name]);
+  return size;
+}
+
 /** A strong validator: the same bytes always give the same ETag, on every worker. */
 export const strongEtag = (body: Buffer): string =>
   `"${createHash('sha1').update(body).digest('base64url')}"`;
@@ -55,8 +72,7 @@ export class ResponseStore {
   constructor(maxBytes: number) {
     this.entries = new LRUCache<string, CachedResponse>({
       maxSize: maxBytes,
-      // The body dominates; headers and key are counted roughly so tiny answers still cost something.
-      sizeCalculation: (entry, key) => entry.body.length + key.length + 512,
+      sizeCalculation: (entry, key) => entrySize(key, entry),
     });
   }
 
@@ -103,6 +119,11 @@ export class ResponseStore {
 
   get bytes(): number {
     return this.entries.calculatedSize;
+  }
+
+  /** The bytes an entry is accounted for (`entrySize`), or undefined when the key holds none; read-only, recency unchanged. */
+  sizeOf(key: string): number | undefined {
+    return this.entries.info(key)?.size;
   }
 
   private isFresh(entry: CachedResponse): boolean {

@@ -1,4 +1,6 @@
 import type { Core } from '@strapi/strapi';
+import { guardPatch } from '../../performance/registry/guard';
+import { PATCHES } from '../../performance/registry/patches';
 
 /**
  * A write is acknowledged only once its COMMIT succeeded.
@@ -12,8 +14,9 @@ import type { Core } from '@strapi/strapi';
  *
  * This makes the transactions Strapi opens wait for that promise after
  * committing, so a failed COMMIT fails the request (a 503, as the database
- * fault it is). Checked against knex 3.x: when the shape differs, it stays off
- * and says so.
+ * fault it is). Guarded as every patch is (src/performance/registry): when
+ * knex is not the 3.x this was written for, the start is refused rather than
+ * run with writes that may be acknowledged and lost.
  */
 
 interface Transactor {
@@ -38,14 +41,11 @@ function guardCommit(trx: Transactor): void {
 }
 
 export function confirmCommits(strapi: Core.Strapi): void {
-  const knex = strapi.db.connection as unknown as { transaction?: TransactionFn; VERSION?: string };
+  const knex = strapi.db.connection as unknown as { transaction: TransactionFn };
   if (guarded.has(knex)) return;
-  const version = (knex as { VERSION?: string }).VERSION ?? readKnexVersion();
+  // Throws (refusing the start) when knex's transaction() is not what this was written for.
+  if (!guardPatch(strapi, PATCHES.commitGuard, knex)) return;
   const original = knex.transaction;
-  if (typeof original !== 'function' || !version?.startsWith('3.')) {
-    strapi.log.warn(`database faults: knex ${version ?? '(unknown version)'} is not the 3.x this was checked against; failed COMMITs are not confirmed`);
-    return;
-  }
   guarded.add(knex);
   Object.defineProperty(knex, 'transaction', {
     configurable: true,
@@ -59,12 +59,4 @@ export function confirmCommits(strapi: Core.Strapi): void {
       });
     },
   });
-}
-
-function readKnexVersion(): string | undefined {
-  try {
-    return (require('knex/package.json') as { version?: string }).version;
-  } catch {
-    return undefined;
-  }
 }

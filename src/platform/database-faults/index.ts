@@ -2,6 +2,8 @@ import type { Core } from '@strapi/strapi';
 import type { Context, Next } from 'koa';
 import { databaseFaultOf, describeForLog, type DatabaseFault } from './classify';
 import { metrics } from '../metrics';
+import { guardPatch } from '../../performance/registry/guard';
+import { PATCHES } from '../../performance/registry/patches';
 
 export { DATABASE_UNREACHABLE, databaseFaultOf, describeForLog, type DatabaseFault, type DatabaseFaultCause } from './classify';
 
@@ -111,12 +113,10 @@ export function observeDatabaseFaults(strapi: Core.Strapi): void {
   // Failed statements: a public knex event, emitted in the async context of the query.
   knex.on('query-error', note);
   // Failed checkouts (server unreachable, pool timeout) emit no event; wrap the client's checkout.
+  // Off (with a warning) when the client has no acquireConnection(): failed checkouts then answer as Strapi would.
+  if (!guardPatch(strapi, PATCHES.faultCheckouts, knex)) return;
   const client = knex.client;
-  const acquire = client.acquireConnection;
-  if (typeof acquire !== 'function') {
-    strapi.log.warn('database faults: knex client has no acquireConnection(); failed connection checkouts are not mapped to 503');
-    return;
-  }
+  const acquire = client.acquireConnection as () => Promise<unknown>;
   client.acquireConnection = async function acquireConnection(this: unknown) {
     try {
       return await acquire.call(this);

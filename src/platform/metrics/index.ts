@@ -15,6 +15,13 @@ export function measurePoolWith(source: PoolSource): void {
   poolSource = source;
 }
 
+/** What the response cache holds; set by src/response-cache when it is on, read on every scrape. */
+type ResponseCacheSource = () => { entries: number; bytes: number };
+let responseCacheSource: ResponseCacheSource | undefined;
+export function measureResponseCacheWith(source: ResponseCacheSource): void {
+  responseCacheSource = source;
+}
+
 export const metrics = {
   /** Every answered HTTP request, by route pattern (not raw path: bounded labels) and status. */
   requests: new Counter({
@@ -37,6 +44,35 @@ export const metrics = {
     labelNames: ['result'] as const,
     registers: [metricsRegistry],
   }),
+  /**
+   * The hits above that the HTTP server answered itself, before Koa (src/response-cache/fast-path.ts).
+   * Hits minus these are the Koa middleware's: with public reads, a share that falls to zero means the
+   * fast path is not answering.
+   */
+  cacheFastPathHits: new Counter({
+    name: 'news_cms_response_cache_fast_path_hits_total',
+    help: 'Response cache hits answered by the HTTP server before Koa (also counted as lookups with result hit)',
+    registers: [metricsRegistry],
+  }),
+  /** Entries the response cache holds, and the bytes they are accounted (body, headers and key), collected when scraped. */
+  cacheEntries: new Gauge({
+    name: 'news_cms_response_cache_entries',
+    help: 'Answers held by the response cache',
+    registers: [metricsRegistry],
+    collect() {
+      const held = responseCacheSource?.();
+      if (held) this.set(held.entries);
+    },
+  }),
+  cacheBytes: new Gauge({
+    name: 'news_cms_response_cache_bytes',
+    help: 'Bytes of the answers held by the response cache (bodies, headers and keys), bounded by RESPONSE_CACHE_MAX_MB',
+    registers: [metricsRegistry],
+    collect() {
+      const held = responseCacheSource?.();
+      if (held) this.set(held.bytes);
+    },
+  }),
   /** Requests refused with a 429, by the budget that refused them. */
   rateLimitRefusals: new Counter({
     name: 'news_cms_rate_limit_refusals_total',
@@ -49,6 +85,18 @@ export const metrics = {
     name: 'news_cms_invalidation_lag_seconds',
     help: 'Time from announcing a cache invalidation to every peer confirming it',
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2],
+    registers: [metricsRegistry],
+  }),
+  /** Times the response cache stopped serving hits because its own heartbeat did not come back in time. */
+  cacheFences: new Counter({
+    name: 'news_cms_response_cache_fences_total',
+    help: 'Times the response cache fenced itself (served no hits) for not hearing its own heartbeat on the invalidation channel',
+    registers: [metricsRegistry],
+  }),
+  /** Time spent fenced, added when the channel is proven again. */
+  cacheFencedSeconds: new Counter({
+    name: 'news_cms_response_cache_fenced_seconds_total',
+    help: 'Seconds the response cache spent fenced, counted when its channel was proven again',
     registers: [metricsRegistry],
   }),
   /** Database connection pool use, collected when scraped: used, free, pending (waiting requests), max. */

@@ -3,6 +3,7 @@ import type { Context } from 'koa';
 import { databaseFaultOf } from '../database-faults/classify';
 import { isPoolExhausted, poolUse } from '../database-faults/pool';
 import { invalidationChannelState } from '../../performance/response-cache';
+import { patchStates } from '../../performance/registry/guard';
 
 /**
  * `GET /_ready`: whether this process can serve requests now. 200 with each
@@ -10,6 +11,8 @@ import { invalidationChannelState } from '../../performance/response-cache';
  * answer or every pool connection is taken with requests queueing.
  * The invalidation channel is reported but never fails readiness: while it is
  * down the response cache serves no hits, so answers stay correct.
+ * `patches` lists every patch of a Strapi internal as on, or off with the
+ * reason (src/performance/registry), as this process installed them.
  * `/_health` (Strapi's) stays the bare liveness check.
  */
 
@@ -48,7 +51,7 @@ export async function readiness(strapi: Core.Strapi): Promise<{ ready: boolean; 
     ? { status: channel.listening ? 'ok' : 'reconnecting', listening: channel.listening, peers: channel.peers }
     : { status: 'skipped', reason: 'response cache off' };
   const ready = database.status === 'ok' && pool.status === 'ok';
-  return { ready, body: { status: ready ? 'ok' : 'unavailable', checks: { database, pool, invalidation } } };
+  return { ready, body: { status: ready ? 'ok' : 'unavailable', checks: { database, pool, invalidation }, patches: patchStates(strapi) } };
 }
 
 export async function answerReadiness(strapi: Core.Strapi, ctx: Context): Promise<void> {

@@ -66,6 +66,13 @@ export const isStockMode = (): boolean => readFlag('STOCK_STRAPI');
 /** The in-memory response cache for public and token reads (src/performance/response-cache). */
 export const isResponseCacheEnabled = (): boolean => !isStockMode() && readFlag('RESPONSE_CACHE');
 
+/**
+ * The response cache's fast path: public hits answered by the HTTP server before Koa
+ * (src/performance/response-cache/fast-path.ts). On by default, and then required: a start where
+ * it cannot install fails. `false` runs the cache without it (every hit through Koa).
+ */
+export const isFastPathEnabled = (): boolean => readFlag('RESPONSE_CACHE_FAST_PATH');
+
 /** Batched loading of GraphQL relation fields (src/performance/graphql-batching). */
 export const isGraphqlBatchingEnabled = (): boolean => !isStockMode() && readFlag('GRAPHQL_BATCHING');
 
