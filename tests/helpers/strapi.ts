@@ -10,14 +10,34 @@ export interface TestApp {
   http: () => ReturnType<typeof request>;
 }
 
+export interface BootOptions {
+  /**
+   * Runs right after the app's own `register` and before any bootstrap, where a
+   * project registers its GraphQL extensions
+   * (`strapi.plugin('graphql').service('extension').use(...)`).
+   */
+  register?: (strapi: Core.Strapi) => void | Promise<void>;
+}
+
 /** Boots the compiled app (bootstrap included: permissions, dev admin, seed). */
-export async function bootStrapi(): Promise<TestApp> {
-  const strapi = await createStrapi({
+export async function bootStrapi(options: BootOptions = {}): Promise<TestApp> {
+  const instance = createStrapi({
     appDir: APP_ROOT,
     distDir: DIST_DIR,
     autoReload: false,
     serveAdminPanel: false,
-  }).load();
+  });
+  const { register } = options;
+  if (register) {
+    // `load()` is `register()` then `bootstrap()`: the suite's step joins the first.
+    const registerApp = instance.register.bind(instance);
+    instance.register = async () => {
+      await registerApp();
+      await register(instance);
+      return instance;
+    };
+  }
+  const strapi = await instance.load();
   await strapi.server.mount();
   return { strapi, http: () => request(strapi.server.httpServer) };
 }

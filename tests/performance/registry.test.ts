@@ -17,7 +17,7 @@ import { stopStrapi, type TestApp } from '../helpers/strapi';
 
 const ON: PatchState = { on: true };
 const performancePatches = ALL_PATCHES.filter((patch) => patch.kind === 'performance').map((patch) => patch.name);
-const graphqlPatches = [PATCHES.graphqlBatchedLoad.name, PATCHES.graphqlPlainFields.name, PATCHES.graphqlSharedResolution.name];
+const graphqlPatches = [PATCHES.graphqlResolversConfig.name, PATCHES.graphqlBatchedLoad.name, PATCHES.graphqlPlainFields.name, PATCHES.graphqlSharedResolution.name];
 /** In-process boots (not through scripts/serve.js) never install the launcher's patch. */
 const NOT_LAUNCHED: PatchState = { on: false, reason: `not installed (${PATCHES.drainOnSignal.installedBy})` };
 
@@ -120,6 +120,8 @@ describe('the guard, handed a changed target', () => {
 
   it('records the patch off on its host, warns, and the start-up line and /_ready shape say so', () => {
     const strapi = host();
+    // What batched-load is built on goes on first, as in registerGraphqlBatching.
+    expect(guardPatch(strapi, PATCHES.graphqlResolversConfig, { generate: (options: unknown) => options })).toBe(true);
     expect(guardPatch(strapi, PATCHES.graphqlBatchedLoad, { load: () => undefined })).toBe(false);
     expect(strapi.warnings).toEqual([
       'Strapi patch graphql-batched-load stays off: its target changed: entityManager.load takes 0 parameters where 4 were expected',

@@ -6,7 +6,8 @@ import { PATCHES } from '../registry/patches';
 import { batchRelationLoads, DEFAULT_MAX_ROWS_PER_STATEMENT, runInRelationScope } from './batched-load';
 import { unwrapPlainFields } from './plain-fields';
 import { listRelationFields } from './relation-fields';
-import { selectedColumns } from './selected-columns';
+import { watchResolversConfig } from './resolvers-config';
+import { selectedColumns, type ColumnRules } from './selected-columns';
 import { shareRelationResolution } from './shared-resolution';
 
 type Resolver = (root: unknown, args: unknown, ctx: unknown, info: { operation: { operation: string } }) => unknown;
@@ -44,6 +45,10 @@ type NexusNamespace = {
  * parent, run once per request and arguments (shared-resolution.ts), and its
  * batch reads only the columns the query selects (selected-columns.ts); so do
  * the root list queries (`articles { title }` asks findMany for `fields`).
+ * None of these shortcuts is taken where the plugin's `resolversConfig` asks
+ * its wrapper for more (resolvers-config.ts): a plain field with any entry keeps
+ * the wrapper, and a field with policies or middlewares is resolved for every
+ * parent with whole rows, as stock does.
  *
  * Off when STOCK_STRAPI=true or GRAPHQL_BATCHING=false, read once at start:
  * then nothing here is installed and the plugin runs untouched. Each of the
@@ -61,27 +66,30 @@ function listQueryNames(strapi: Core.Strapi): Set<string> {
 }
 
 export function registerGraphqlBatching(strapi: Core.Strapi): void {
+  const graphql = strapi.plugin('graphql');
+  const extension = graphql.service('extension');
+  // First: every step below reads the resolvers config the plugin's wrapper enforces (auth,
+  // policies, middlewares), so that none of them skips or starves a step the wrapper would run.
+  if (!guardPatch(strapi, PATCHES.graphqlResolversConfig, extension)) return;
+  const resolversConfig = watchResolversConfig(strapi);
   if (!guardPatch(strapi, PATCHES.graphqlBatchedLoad, strapi.db.entityManager)) return;
 
   batchRelationLoads(strapi, { maxRows: readPositiveInteger('GRAPHQL_BATCH_MAX_ROWS', DEFAULT_MAX_ROWS_PER_STATEMENT) });
   const hasOwnResolver = new Set<string>();
   const plainFields = new Set<string>();
-  const graphql = strapi.plugin('graphql');
   const contentApi = graphql.service('content-api');
   const { naming } = graphql.service('utils') as { naming: unknown };
   // In this order: shared resolution's buildSchema wraps the plain fields' one.
-  if (guardPatch(strapi, PATCHES.graphqlPlainFields, { contentApi, naming })) unwrapPlainFields(strapi, hasOwnResolver, plainFields);
-  if (guardPatch(strapi, PATCHES.graphqlSharedResolution, { extension: graphql.service('extension'), contentApi })) {
-    shareRelationResolution(strapi, () => listRelationFields(strapi), plainFields);
+  if (guardPatch(strapi, PATCHES.graphqlPlainFields, { contentApi, naming })) unwrapPlainFields(strapi, resolversConfig, hasOwnResolver, plainFields);
+  if (guardPatch(strapi, PATCHES.graphqlSharedResolution, { extension, contentApi })) {
+    shareRelationResolution(strapi, resolversConfig, () => listRelationFields(strapi), plainFields);
   }
 
-  strapi
-    .plugin('graphql')
-    .service('extension')
-    .use(({ nexus }: { nexus: NexusNamespace }) => {
+  extension.use(({ nexus }: { nexus: NexusNamespace }) => {
       // Built with the schema, when every content type is loaded.
       const relationFields = listRelationFields(strapi);
       const listQueries = listQueryNames(strapi);
+      const columnRules: ColumnRules = { relationFields, plainFields, resolversConfig };
       return {
         plugins: [
           nexus.plugin({
@@ -90,7 +98,7 @@ export function registerGraphqlBatching(strapi: Core.Strapi): void {
               if ((fieldConfig as { resolve?: unknown }).resolve) hasOwnResolver.add(`${parentTypeConfig.name}.${fieldConfig.name}`);
               if (parentTypeConfig.name === 'Query' && listQueries.has(fieldConfig.name)) {
                 return (root, args, ctx, info, next) => {
-                  const columns = selectedColumns(info as GraphQLResolveInfo, relationFields, plainFields);
+                  const columns = selectedColumns(info as GraphQLResolveInfo, columnRules);
                   const fields = columns?.filter((name) => name !== 'id' && name !== 'documentId');
                   // The plugin's list resolver passes `fields` on to its validation, sanitization and findMany, as REST's does.
                   if (!fields?.length || args === null || typeof args !== 'object' || 'fields' in args) return next(root, args, ctx, info);
@@ -103,7 +111,7 @@ export function registerGraphqlBatching(strapi: Core.Strapi): void {
                 if (info.operation.operation !== 'query' || ctx === null || typeof ctx !== 'object') {
                   return next(root, args, ctx, info);
                 }
-                const columns = selectedColumns(info as GraphQLResolveInfo, relationFields, plainFields);
+                const columns = selectedColumns(info as GraphQLResolveInfo, columnRules);
                 return runInRelationScope({ request: ctx, field, columns }, () => next(root, args, ctx, info));
               };
             },

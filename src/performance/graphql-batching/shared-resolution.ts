@@ -3,16 +3,11 @@ import type { GraphQLFieldResolver, GraphQLResolveInfo, GraphQLSchema } from 'gr
 import { isObjectType } from 'graphql';
 import { observeBatchedLoads, paramsKey, runInRelationScope } from './batched-load';
 import type { RelationField } from './relation-fields';
+import type { ResolversConfig } from './resolvers-config';
 import { selectedColumns } from './selected-columns';
 
 type Load = (uid: string, entity: unknown, fields: unknown, params?: unknown) => Promise<unknown>;
 type Resolve = GraphQLFieldResolver<unknown, unknown, Record<string, unknown>>;
-
-/** What the plugin's extension service generated for the schema: the per-field resolver settings. */
-interface ResolverConfig {
-  middlewares?: unknown[];
-  policies?: unknown[];
-}
 
 /**
  * The query one relation field's first parent loaded with, shared by the
@@ -52,27 +47,23 @@ function rootKeyOf(info: GraphQLResolveInfo): string | number {
  *
  * Only relation fields of api:: types that return the related entries
  * (`people`, `event`), in queries, and only when no middleware or policy is
- * configured on the field: a policy may look at the parent, so a field with
- * one keeps the full path for every parent. `_connection` fields keep it too
- * (their pageInfo reads the sanitized arguments).
+ * configured on the field (in either spelling, `'Article.people'` or
+ * `{ Article: { people } }`): a policy may look at the parent and a middleware
+ * at the result, so a field with one keeps the full path for every parent. The
+ * `auth` entry the plugin gives every relation field (or an extension's, even
+ * `auth: false`) does not stop the sharing: the wrapper verifies it against the
+ * request's caller only, so the first parent's outcome is every parent's, and
+ * when it refuses, the others take the full path and are refused too.
+ * `_connection` fields keep the full path (their pageInfo reads the sanitized
+ * arguments).
  */
 export function shareRelationResolution(
   strapi: Core.Strapi,
+  resolversConfig: ResolversConfig,
   relationFields: () => Map<string, RelationField>,
   plainFields: ReadonlySet<string>,
 ): void {
-  const graphql = strapi.plugin('graphql');
-  const extension = graphql.service('extension') as { generate: (options: unknown) => { resolversConfig?: Record<string, Record<string, ResolverConfig>> } };
-  const contentApi = graphql.service('content-api') as { buildSchema: () => GraphQLSchema };
-
-  // The schema's resolver settings are generated inside buildSchema; keep the last ones to read them below.
-  let resolversConfig: Record<string, Record<string, ResolverConfig>> = {};
-  const generate = extension.generate.bind(extension);
-  extension.generate = (options) => {
-    const generated = generate(options);
-    resolversConfig = generated.resolversConfig ?? {};
-    return generated;
-  };
+  const contentApi = strapi.plugin('graphql').service('content-api') as { buildSchema: () => GraphQLSchema };
 
   // Typed locally, as in batched-load.ts; this is the batching `load`, installed at register.
   const entityManager = strapi.db.entityManager as unknown as { load: Load };
@@ -84,12 +75,11 @@ export function shareRelationResolution(
     for (const [path, field] of fields) {
       const [typeName, fieldName] = path.split('.');
       if (fieldName !== field.attributeName) continue; // `_connection` fields
-      const config = resolversConfig[typeName]?.[fieldName];
-      if ((config?.middlewares?.length ?? 0) > 0 || (config?.policies?.length ?? 0) > 0) continue;
+      if (resolversConfig.hasPerCallSteps(typeName, fieldName)) continue;
       const type = schema.getType(typeName);
       const definition = isObjectType(type) ? type.getFields()[fieldName] : undefined;
       if (!definition?.resolve) continue;
-      const columnsOf = (info: GraphQLResolveInfo) => selectedColumns(info, fields, plainFields);
+      const columnsOf = (info: GraphQLResolveInfo) => selectedColumns(info, { relationFields: fields, plainFields, resolversConfig });
       definition.resolve = shareAcrossParents(path, field, definition.resolve, entityManager, columnsOf);
     }
     return schema;

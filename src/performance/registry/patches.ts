@@ -84,6 +84,20 @@ function readKnexVersion(): string | undefined {
 }
 
 export const PATCHES = {
+  graphqlResolversConfig: {
+    name: 'graphql-resolvers-config',
+    kind: 'performance',
+    replaces: "@strapi/plugin-graphql extension service's generate (wrapped to read the resolversConfig it hands the plugin's resolver wrapper)",
+    package: '@strapi/plugin-graphql',
+    verifiedWith: VERIFIED_STRAPI_VERSION,
+    switch: graphqlBatching,
+    onOtherVersion: 'stay off',
+    onOtherShape: 'stay off',
+    installedBy: 'registerGraphqlBatching, in register',
+    measuredGain: 'none of its own: the GraphQL patches below are built on it, so that none skips a field\'s auth, policies or middlewares',
+    shape: (extension: unknown) => expectMethod(extension, 'extension service', 'generate', 1),
+  } satisfies Patch<unknown>,
+
   graphqlBatchedLoad: {
     name: 'graphql-batched-load',
     kind: 'performance',
@@ -91,6 +105,7 @@ export const PATCHES = {
     package: '@strapi/database',
     verifiedWith: VERIFIED_STRAPI_VERSION,
     switch: graphqlBatching,
+    requires: 'graphql-resolvers-config',
     onOtherVersion: 'stay off',
     onOtherShape: 'stay off',
     installedBy: 'registerGraphqlBatching, in register',
