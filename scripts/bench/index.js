@@ -26,6 +26,7 @@ const crypto = require('node:crypto');
 const { isDeepStrictEqual, parseArgs } = require('node:util');
 const { Client } = require('pg');
 const dotenv = require('dotenv');
+const { removeCompiledServer } = require('../clean-dist');
 const { fillSecrets } = require('../dev-env');
 const { startEmbeddedPostgres } = require('../embedded-postgres');
 const { loadArticles, articleSlug, peopleFor, eventsFor, collectionName } = require('./load-articles');
@@ -173,6 +174,7 @@ async function buildApp(logDir, skipBuild) {
   say(`building the app for production (strapi build, a few minutes; log: ${path.relative(APP_ROOT, logFile)})`);
   const started = Date.now();
   const env = { ...process.env, NODE_ENV: 'production', STRAPI_TELEMETRY_DISABLED: 'true', ENV_PATH: path.join(logDir, 'empty.env') };
+  removeCompiledServer(APP_ROOT);
   const build = startProcess('strapi build', process.execPath, [STRAPI_BIN, 'build'], { cwd: APP_ROOT, env, logFile });
   const code = await build.exited;
   await build.stop();

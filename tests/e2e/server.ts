@@ -3,6 +3,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { removeCompiledServer } from '../../scripts/clean-dist';
 import { anyFreePort as freePort, startEmbeddedPostgres } from '../../scripts/embedded-postgres';
 import { SECRET_NAMES } from '../../src/platform/startup-checks/production-secrets';
 import { resetDatabase } from '../helpers/database';
@@ -105,7 +106,10 @@ export async function startE2eServer(logDir: string): Promise<E2eServer> {
   };
 
   try {
-    if (process.env.E2E_SKIP_BUILD !== 'true') await runStrapi(['build'], env, logFile, BUILD_TIMEOUT_MS);
+    if (process.env.E2E_SKIP_BUILD !== 'true') {
+      removeCompiledServer(APP_ROOT);
+      await runStrapi(['build'], env, logFile, BUILD_TIMEOUT_MS);
+    }
     const out = fs.openSync(logFile, 'a');
     child = spawn(process.execPath, [STRAPI_BIN, 'start'], { cwd: APP_ROOT, env, stdio: ['ignore', out, out] });
     fs.closeSync(out);

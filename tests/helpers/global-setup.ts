@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { compileStrapi } from '@strapi/strapi';
+import { removeCompiledServer } from '../../scripts/clean-dist';
 import { startEmbeddedPostgres } from '../../scripts/embedded-postgres';
 import { resetDatabase } from './database';
 import { SECRET_NAMES } from '../../src/platform/startup-checks/production-secrets';
@@ -16,7 +17,9 @@ declare global {
 
 export default async function globalSetup() {
   // Compiled once per run, here: suites compiling in parallel would overwrite dist/.
-  // Type errors are reported by `npm run typecheck`, which `npm test` runs first.
+  // Type errors are reported by `npm run typecheck`, which `npm test` runs first. A file moved
+  // or removed in src/ must not live on in dist/, where Strapi would still load it.
+  removeCompiledServer(APP_ROOT);
   await compileStrapi({ appDir: APP_ROOT, ignoreDiagnostics: true });
 
   let databaseUrl = process.env.TEST_DATABASE_URL;
