@@ -1,14 +1,35 @@
 import type { Core } from '@strapi/strapi';
 
 /**
- * What an answer depends on: which content types it could have read, and for
- * `Cache-Tag`, which documents it contains.
+ * What the content model says about dependencies between answers and rows:
+ * which types a read can reach, each type's tag name, which of its fields
+ * equality-filtered lists are tagged by, and which relations join rows of a
+ * type to other documents.
  */
 
-type Attribute = { type?: string; target?: string; component?: string; components?: string[] };
-type Schema = { attributes?: Record<string, Attribute> };
+type Attribute = { type?: string; target?: string; component?: string; components?: string[]; relation?: string };
+type Schema = {
+  attributes?: Record<string, Attribute>;
+  info?: { singularName?: string };
+  options?: { draftAndPublish?: boolean };
+};
 
 const MEDIA_UID = 'plugin::upload.file';
+
+/**
+ * Field types whose `$eq` in PostgreSQL compares the stored text exactly, so the value a
+ * query names and the value a row holds give the same tag (`predicateTag`) exactly when
+ * the row matches. Numbers, dates and booleans are left out: `2024`, `2024.0` and `"2024"`
+ * match the same rows under different spellings.
+ */
+const PREDICATE_FIELD_TYPES = new Set(['string', 'uid', 'email', 'enumeration']);
+
+/** A relation attribute of another type (or of the type itself) that joins rows to a type. */
+export interface IncomingRelation {
+  /** The type holding the attribute. */
+  uid: string;
+  attribute: string;
+}
 
 /** The uids an attribute leads to: a relation's target, media, a component and what it leads to. */
 function linkedUids(attribute: Attribute): string[] {
@@ -28,12 +49,22 @@ function linkedUids(attribute: Attribute): string[] {
 
 export class DependencyMap {
   private readonly closures = new Map<string, string[]>();
+  private readonly incoming = new Map<string, IncomingRelation[]>();
 
   constructor(private readonly strapi: Core.Strapi) {}
 
-  private schema(uid: string): Schema | undefined {
+  schema(uid: string): Schema | undefined {
     return (this.strapi.contentTypes[uid as keyof typeof this.strapi.contentTypes] ??
       this.strapi.components[uid as keyof typeof this.strapi.components]) as Schema | undefined;
+  }
+
+  /** The project's own content types keep rows with a `documentId`, tagged per document. */
+  isDocumentType(uid: string): boolean {
+    return uid.startsWith('api::') && uid in this.strapi.contentTypes;
+  }
+
+  hasDraftAndPublish(uid: string): boolean {
+    return this.schema(uid)?.options?.draftAndPublish === true;
   }
 
   /** The type itself and every type reachable from it through relations, media and components. */
@@ -58,42 +89,54 @@ export class DependencyMap {
     return closure;
   }
 
-  /**
-   * A REST read of `uid` depends on that type alone when its query only picks
-   * pages, scalar fields, status and locale; `populate`, `filters`, `sort` and
-   * anything else may follow relations, so such a read depends on every type
-   * reachable from `uid`. Coarser than walking the populate tree, and never wrong.
-   */
-  forRestQuery(uid: string, query: Record<string, unknown>): string[] {
-    const followsRelations = Object.keys(query).some((key) => !ROOT_ONLY_PARAMS.has(key));
-    return followsRelations ? this.reachableFrom(uid) : [uid];
+  /** The target of a relation attribute, or undefined when `name` is none (or a polymorphic one). */
+  relationTarget(uid: string, name: string): string | undefined {
+    const attribute = this.schema(uid)?.attributes?.[name];
+    return attribute?.type === 'relation' ? attribute.target : undefined;
+  }
+
+  /** Any attribute that leads to another type (relation, media, component, dynamic zone). */
+  isLinkAttribute(uid: string, name: string): boolean {
+    const attribute = this.schema(uid)?.attributes?.[name];
+    return attribute !== undefined && linkedUids(attribute).length > 0;
+  }
+
+  /** The fields equality-filtered lists are tagged by: `documentId` and the exact-text attributes. */
+  predicateFields(uid: string): string[] {
+    const fields = ['documentId'];
+    for (const [name, attribute] of Object.entries(this.schema(uid)?.attributes ?? {})) {
+      if (PREDICATE_FIELD_TYPES.has(attribute.type ?? '')) fields.push(name);
+    }
+    return fields;
   }
 
   /**
-   * `Cache-Tag` entries for the documents in a REST answer: `<type>:<documentId>`
-   * for the root documents and the related documents populated into them.
+   * Every relation attribute, of any content type, whose target is `uid`: owning sides,
+   * inverse sides and one-way relations alike, since each can show a row of `uid` to its
+   * documents' answers.
    */
-  documentTags(uid: string, data: unknown, into: Set<string>, depth = 0): void {
-    if (depth > 4 || data === null || typeof data !== 'object') return;
-    if (Array.isArray(data)) {
-      for (const item of data) this.documentTags(uid, item, into, depth);
-      return;
-    }
-    const record = data as Record<string, unknown>;
-    const singularName = (this.schema(uid) as { info?: { singularName?: string } } | undefined)?.info?.singularName;
-    if (typeof record.documentId === 'string' && singularName) into.add(`${singularName}:${record.documentId}`);
-    for (const [name, attribute] of Object.entries(this.schema(uid)?.attributes ?? {})) {
-      if (attribute.type === 'relation' && attribute.target && name in record) {
-        this.documentTags(attribute.target, record[name], into, depth + 1);
+  relationsInto(uid: string): IncomingRelation[] {
+    const known = this.incoming.get(uid);
+    if (known) return known;
+    const found: IncomingRelation[] = [];
+    for (const [owner, contentType] of Object.entries(this.strapi.contentTypes)) {
+      if (!this.isDocumentType(owner)) continue;
+      for (const [attribute, definition] of Object.entries((contentType as Schema).attributes ?? {})) {
+        if (definition.type === 'relation' && definition.target === uid) found.push({ uid: owner, attribute });
       }
     }
+    this.incoming.set(uid, found);
+    return found;
   }
 
-  /** The short name used in `Cache-Tag` for a content type: its singular name, or the uid. */
+  /**
+   * The name a type goes by in tags and `Cache-Tag`: the singular name of the project's types
+   * (`article`), and the uid spelled without `:` and `.` for the others (`plugin-upload-file`),
+   * so a tag's type is always what precedes its first `:` or `.` (tags.ts `typeOfTag`).
+   */
   tagName(uid: string): string {
-    return (this.schema(uid) as { info?: { singularName?: string } } | undefined)?.info?.singularName ?? uid;
+    const singularName = this.schema(uid)?.info?.singularName;
+    if (uid.startsWith('api::') && singularName) return singularName;
+    return uid.replace(/::|\./g, '-');
   }
 }
-
-/** REST query parameters that cannot make a read leave its own content type. */
-const ROOT_ONLY_PARAMS = new Set(['pagination', 'fields', 'status', 'locale']);

@@ -5,10 +5,22 @@ import { GRAPHQL_PARSE_OPTIONS } from '../../limits/graphql-bounds/bounds';
 import type { DependencyMap } from './dependencies';
 
 /**
+ * Query fields beyond the content types' own that read only content and may be cached
+ * (search, say), with the types their answers read: declared by the code that adds them,
+ * in `register` (`declareCacheableQueryField`).
+ */
+const declaredQueryFields = new Map<string, readonly string[]>();
+
+export function declareCacheableQueryField(name: string, uids: readonly string[]): void {
+  declaredQueryFields.set(name, uids);
+}
+
+/**
  * Decides whether a GraphQL operation is a plain read of content types, and
  * which types it depends on. Only queries whose root fields are all content-type
- * queries (`articles`, `article`, `articles_connection`, ...) are cached: `me`,
- * introspection and anything a plugin adds are answered by Strapi every time.
+ * queries (`articles`, `article`, `articles_connection`, ...) or declared query
+ * fields are cached: `me`, introspection and anything else a plugin adds are
+ * answered by Strapi every time.
  */
 export class GraphqlReads {
   private rootFields: Map<string, string> | undefined;
@@ -55,14 +67,17 @@ export class GraphqlReads {
       if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition.selectionSet);
     }
     const roots = new Set<string>();
+    const declared = new Set<string>();
     const collect = (selectionSet: SelectionSetNode, depth: number): boolean => {
       if (depth > 8) return false;
       for (const selection of selectionSet.selections) {
         if (selection.kind === Kind.FIELD) {
           if (selection.name.value === '__typename') continue;
           const uid = this.rootFieldMap().get(selection.name.value);
-          if (!uid) return false;
-          roots.add(uid);
+          const reads = declaredQueryFields.get(selection.name.value);
+          if (uid) roots.add(uid);
+          else if (reads) for (const read of reads) declared.add(read);
+          else return false;
         } else if (selection.kind === Kind.INLINE_FRAGMENT) {
           if (!collect(selection.selectionSet, depth + 1)) return false;
         } else {
@@ -72,10 +87,10 @@ export class GraphqlReads {
       }
       return true;
     };
-    if (!collect(operation.selectionSet, 0) || roots.size === 0) return null;
+    if (!collect(operation.selectionSet, 0) || roots.size + declared.size === 0) return null;
 
-    // Relation fields can reach any type linked to a root, at any depth.
-    const tags = new Set<string>();
+    // Relation fields can reach any type linked to a root, at any depth; declared fields read their own types.
+    const tags = new Set<string>(declared);
     for (const uid of roots) for (const reachable of this.dependencies.reachableFrom(uid)) tags.add(reachable);
     return [...tags].sort();
   }

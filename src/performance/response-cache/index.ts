@@ -7,20 +7,26 @@ import { guardPatch, notePatchOff } from '../registry/guard';
 import { PATCHES } from '../registry/patches';
 import { DependencyMap } from './dependencies';
 import { GraphqlReads } from './graphql-reads';
+export { declareCacheableQueryField } from './graphql-reads';
+export type { DeclaredRead } from './middleware';
 import { DEFAULT_FENCE_MS, InvalidationBus, MAX_FENCE_MS, MIN_FENCE_MS } from './invalidation-bus';
 import { installFastPath, type FastPathOptions } from './fast-path';
 import { createCacheMiddleware } from './middleware';
+import { ReadTags } from './read-tags';
 import { RawRequestAliases } from './request-keys';
 import { ResponseStore } from './store';
 import { watchWrites } from './write-watcher';
 
 /**
  * An in-memory cache of public and API-token reads (REST `GET /api/*` and
- * GraphQL queries) that is never stale: every write that can change an answer
- * drops it, on every process, before the write is acknowledged. Answers carry a
- * strong ETag (304 on If-None-Match), a configurable Cache-Control, `Cache-Tag`
- * naming the content types and documents they hold, and `X-Cache: HIT | MISS |
- * BYPASS`.
+ * GraphQL queries) that is never stale: every write drops the answers it can
+ * change, and only those, on every process, before the write is acknowledged
+ * (tags.ts: an editor's draft saves leave public answers alone; a publish drops
+ * the answers showing the document, the lists it can enter or leave, and the
+ * answers showing documents related to it). Identical misses are computed once
+ * (single-flight.ts). Answers carry a strong ETag (304 on If-None-Match), a
+ * configurable Cache-Control, `Cache-Tag` naming the tags a CDN can purge them
+ * by, and `X-Cache: HIT | MISS | BYPASS`.
  *
  * RESPONSE_CACHE=false or STOCK_STRAPI=true turns it off; RESPONSE_CACHE_MAX_MB
  * bounds its memory (LRU); CACHE_CONTROL sets what public answers tell browsers
@@ -66,7 +72,9 @@ export function registerResponseCache(strapi: Core.Strapi): void {
     graphqlPath: strapi.config.get<string>('plugin::graphql.endpoint', '/graphql'),
     publicCacheControl: process.env.CACHE_CONTROL?.trim() || DEFAULT_PUBLIC_CACHE_CONTROL,
   };
-  strapi.server.use(createCacheMiddleware({ ...shared, strapi, dependencies, graphqlReads: new GraphqlReads(strapi, dependencies) }));
+  strapi.server.use(
+    createCacheMiddleware({ ...shared, strapi, readTags: new ReadTags(dependencies), graphqlReads: new GraphqlReads(strapi, dependencies) }),
+  );
   installRequiredFastPath(strapi, shared);
 }
 

@@ -1,7 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type { Context, Next } from 'koa';
 import type { CorsPolicy } from '../../access/cors';
-import type { DependencyMap } from './dependencies';
 import type { GraphqlReads } from './graphql-reads';
 import type { InvalidationBus } from './invalidation-bus';
 import { principalOf } from './principal';
@@ -21,6 +20,8 @@ import {
 } from './request-keys';
 import { READ_HANDLERS } from '../../access/public-read';
 import { answerHeaders } from './answer-headers';
+import { ReadTags, readsPublishedScope } from './read-tags';
+import { SingleFlights } from './single-flight';
 import { strongEtag, type CachedResponse, type ResponseStore } from './store';
 import { metrics } from '../../platform/metrics';
 import { noteRoute, routeLabel } from '../../platform/metrics/http';
@@ -29,7 +30,7 @@ export interface CacheMiddlewareOptions {
   strapi: Core.Strapi;
   store: ResponseStore;
   bus: InvalidationBus;
-  dependencies: DependencyMap;
+  readTags: ReadTags;
   graphqlReads: GraphqlReads;
   aliases: RawRequestAliases;
   /** The CORS policy in force: keys hold its decision for the request's Origin, not the Origin (request-keys.ts). */
@@ -40,12 +41,22 @@ export interface CacheMiddlewareOptions {
   publicCacheControl: string;
 }
 
-/** A read the cache may answer: its key, and for GraphQL the types it depends on. */
+/** A read the cache may answer: its key, and for GraphQL the tags it is stored under. */
 interface Read {
   key: string;
   principal: string;
   variant: string;
   graphqlTags?: readonly string[];
+}
+
+/**
+ * A route of the content API outside the content types' own (search, say) opts into the cache
+ * by saying, before it answers, which types its answer reads and in which status; it is then
+ * tagged per type, and dropped by any write of those types in that scope.
+ */
+export interface DeclaredRead {
+  types: readonly string[];
+  status?: 'published' | 'draft';
 }
 
 /** Headers that belong to one exchange, not to the answer. */
@@ -55,8 +66,6 @@ const PER_EXCHANGE_HEADERS = new Set([
 ]);
 /** REST handlers whose answers are cacheable reads. */
 const READ_HANDLER = new RegExp(`^(api::[^.]+\\.[^.]+)\\.(${READ_HANDLERS.join('|')})$`);
-/** Cache-Tag values past this size are cut back to the content types (CDNs cap the header). */
-const MAX_CACHE_TAG_LENGTH = 8_000;
 
 export const PRIVATE_CACHE_CONTROL = 'private, no-cache';
 
@@ -70,7 +79,8 @@ export const PRIVATE_CACHE_CONTROL = 'private, no-cache';
  * the invalidations its writes caused have reached every process.
  */
 export function createCacheMiddleware(options: CacheMiddlewareOptions) {
-  const { strapi, store, bus, dependencies, graphqlReads, aliases } = options;
+  const { strapi, store, bus, readTags, graphqlReads, aliases } = options;
+  const flights = new SingleFlights(store);
 
   const describeRead = async (ctx: Context): Promise<Read | null | 'answered'> => {
     const isRestRead = (ctx.method === 'GET' || ctx.method === 'HEAD') && ctx.path.startsWith(`${options.restPrefix}/`);
@@ -99,8 +109,10 @@ export function createCacheMiddleware(options: CacheMiddlewareOptions) {
     }
     ctx.request.body = body.value;
     const graphql = asGraphqlBody(body.value);
-    const graphqlTags = graphql && graphqlReads.dependenciesOf(graphql.query, graphql.operationName);
-    if (!graphql || !graphqlTags) return null;
+    const graphqlTypes = graphql && graphqlReads.dependenciesOf(graphql.query, graphql.operationName);
+    if (!graphql || !graphqlTypes) return null;
+    // Public answers read published rows (src/access/draft-access); a `status` argument anywhere may read drafts.
+    const graphqlTags = readTags.forTypes(graphqlTypes, principal === 'public' && !/\bstatus\b/.test(graphql.query));
     const key = graphqlKey(principal, variant, graphql);
     if (principal === 'public') {
       // For the HTTP server's fast path, which finds public reads by their bytes (already read: no waiting here).
@@ -110,10 +122,11 @@ export function createCacheMiddleware(options: CacheMiddlewareOptions) {
     return { principal, variant, graphqlTags, key };
   };
 
-  const answerFromCache = (ctx: Context, read: Read, entry: CachedResponse, cache: 'HIT' | 'MISS') => {
-    ctx.set(answerHeaders(entry, read.principal === 'public' ? options.publicCacheControl : PRIVATE_CACHE_CONTROL, cache));
-    if (cache === 'HIT') {
-      metrics.cacheLookups.inc({ result: 'hit' });
+  /** Answers with a stored answer: `hit` from the store, `coalesced` from an identical read's computation, `miss` from its own. */
+  const answerFromCache = (ctx: Context, read: Read, entry: CachedResponse, lookup: 'hit' | 'coalesced' | 'miss') => {
+    ctx.set(answerHeaders(entry, read.principal === 'public' ? options.publicCacheControl : PRIVATE_CACHE_CONTROL, lookup === 'miss' ? 'MISS' : 'HIT'));
+    if (lookup !== 'miss') {
+      metrics.cacheLookups.inc({ result: lookup });
       noteRoute(ctx, entry.route);
     }
     if (matchesIfNoneMatch(ctx.get('if-none-match'), entry.etag)) {
@@ -125,24 +138,30 @@ export function createCacheMiddleware(options: CacheMiddlewareOptions) {
     ctx.body = entry.body;
   };
 
-  /** The types a finished response depends on and the documents in it, or null when it is not a cacheable answer. */
-  const storable = (ctx: Context, read: Read): { tags: readonly string[]; documents: Set<string> } | null => {
+  /** The tags a finished response is stored under, or null when it is not a cacheable answer. */
+  const storable = (ctx: Context, read: Read): readonly string[] | null => {
     if (ctx.status !== 200 || ctx.response.get('set-cookie')) return null;
-    const documents = new Set<string>();
     if (read.graphqlTags) {
       if (typeof ctx.body !== 'string' && !Buffer.isBuffer(ctx.body)) return null;
-      return { tags: read.graphqlTags, documents };
+      return read.graphqlTags;
     }
     const route = (ctx.state as { route?: { handler?: unknown; info?: { type?: string } } }).route;
-    const handler = typeof route?.handler === 'string' ? READ_HANDLER.exec(route.handler) : null;
-    if (route?.info?.type !== 'content-api' || !handler || !(handler[1] in strapi.contentTypes)) return null;
+    if (route?.info?.type !== 'content-api') return null;
     if (ctx.body === null || typeof ctx.body !== 'object' || Buffer.isBuffer(ctx.body)) return null;
-    dependencies.documentTags(handler[1], (ctx.body as { data?: unknown }).data, documents);
-    return { tags: dependencies.forRestQuery(handler[1], ctx.query as Record<string, unknown>), documents };
+    const declared = (ctx.state as { cacheableRead?: DeclaredRead }).cacheableRead;
+    if (declared) {
+      const types = declared.types.filter((uid) => uid in strapi.contentTypes);
+      if (types.length !== declared.types.length || types.length === 0) return null;
+      return readTags.forTypes(types, readsPublishedScope(declared.status));
+    }
+    const handler = typeof route.handler === 'string' ? READ_HANDLER.exec(route.handler) : null;
+    if (!handler || !(handler[1] in strapi.contentTypes)) return null;
+    const shaped = ctx.get('strapi-response-format') !== 'v4';
+    return readTags.forRest(handler[1], handler[2], ctx.query as Record<string, unknown>, (ctx.body as { data?: unknown }).data, shaped);
   };
 
   /** The cache entry for a finished, cacheable response. */
-  const entryFor = (ctx: Context, read: Read, answer: { tags: readonly string[]; documents: Set<string> }, body: Buffer) => {
+  const entryFor = (ctx: Context, read: Read, tags: readonly string[], body: Buffer): CachedResponse => {
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(ctx.response.headers)) {
       if (!PER_EXCHANGE_HEADERS.has(name) && value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : String(value);
@@ -150,12 +169,32 @@ export function createCacheMiddleware(options: CacheMiddlewareOptions) {
     // Answers differ by credential: a shared cache must not hand one caller's answer to another.
     const vary = `Authorization, ${read.graphqlTags ? VARY_HEADERS.graphql : VARY_HEADERS.rest}`;
     headers.vary = headers.vary ? `${headers.vary}, ${vary}` : vary;
-    const typeTags = answer.tags.map((uid) => dependencies.tagName(uid));
-    const cacheTag = [...typeTags, ...answer.documents].join(',');
-    headers['cache-tag'] = cacheTag.length > MAX_CACHE_TAG_LENGTH ? typeTags.join(',') : cacheTag;
+    headers['cache-tag'] = ReadTags.cacheTagHeader(tags);
     const etag = strongEtag(body);
     headers.etag = etag;
-    return { status: 200, body, headers, etag, tags: answer.tags, route: routeLabel(ctx) };
+    return { status: 200, body, headers, etag, tags, route: routeLabel(ctx) };
+  };
+
+  /** Strapi's answer to a read: stored when cacheable, and handed to the identical reads that waited for it. */
+  const compute = async (ctx: Context, next: Next, read: Read): Promise<CachedResponse | null> => {
+    const startEpoch = store.epoch;
+    await next();
+    await bus.drain();
+
+    const tags = storable(ctx, read);
+    const body = tags && (Buffer.isBuffer(ctx.body) ? ctx.body : Buffer.from(typeof ctx.body === 'string' ? ctx.body : JSON.stringify(ctx.body)));
+    // GraphQL reports resolver errors (a forbidden field, say) with status 200: those answers are not kept.
+    const graphqlErrors = read.graphqlTags && body && body.includes('"errors"') && 'errors' in (JSON.parse(body.toString('utf8')) as object);
+    if (!tags || !body || graphqlErrors) {
+      ctx.set('X-Cache', 'BYPASS');
+      metrics.cacheLookups.inc({ result: 'bypass' });
+      return null;
+    }
+    metrics.cacheLookups.inc({ result: 'miss' });
+    const entry = entryFor(ctx, read, tags, body);
+    if (bus.ready) store.set(read.key, startEpoch, entry);
+    answerFromCache(ctx, read, entry, 'miss');
+    return entry;
   };
 
   return async function responseCache(ctx: Context, next: Next) {
@@ -167,27 +206,16 @@ export function createCacheMiddleware(options: CacheMiddlewareOptions) {
       return;
     }
 
-    if (bus.ready) {
-      const entry = store.get(read.key);
-      if (entry) return answerFromCache(ctx, read, entry, 'HIT');
-    }
-
-    const startEpoch = store.epoch;
-    await next();
-    await bus.drain();
-
-    const answer = storable(ctx, read);
-    const body = answer && (Buffer.isBuffer(ctx.body) ? ctx.body : Buffer.from(typeof ctx.body === 'string' ? ctx.body : JSON.stringify(ctx.body)));
-    // GraphQL reports resolver errors (a forbidden field, say) with status 200: those answers are not kept.
-    const graphqlErrors = read.graphqlTags && body && body.includes('"errors"') && 'errors' in (JSON.parse(body.toString('utf8')) as object);
-    if (!answer || !body || graphqlErrors) {
-      ctx.set('X-Cache', 'BYPASS');
-      metrics.cacheLookups.inc({ result: 'bypass' });
+    if (!bus.ready) {
+      await compute(ctx, next, read);
       return;
     }
-    metrics.cacheLookups.inc({ result: 'miss' });
-    const entry = entryFor(ctx, read, answer, body);
-    if (bus.ready) store.set(read.key, startEpoch, entry);
-    answerFromCache(ctx, read, { ...entry, tagVersions: [], allVersion: 0 }, 'MISS');
+    const entry = store.get(read.key);
+    if (entry) return answerFromCache(ctx, read, entry, 'hit');
+
+    // An identical read already being computed: its answer, when it holds for this request (single-flight.ts).
+    const shared = await flights.join(read.key);
+    if (shared) return answerFromCache(ctx, read, shared, 'coalesced');
+    await flights.lead(read.key, () => compute(ctx, next, read));
   };
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 
-/** One cached answer: the bytes, the headers that went with them, and what they depend on. */
+/** One cached answer: the bytes, the headers that went with them, and the tags it is stored under. */
 export interface CachedResponse {
   status: number;
   body: Buffer;
@@ -14,11 +14,8 @@ export interface CachedResponse {
   etag: string;
   /** The route pattern that answered (`/api/articles/:id`), for request metrics on hits. */
   route?: string;
-  /** The content types (uids) the answer was read from. */
+  /** What the answer depends on (tags.ts): an invalidation of any of them drops it. */
   tags: readonly string[];
-  /** Versions of `tags` (and of everything) when the answer was stored; a newer version makes it stale. */
-  tagVersions: readonly number[];
-  allVersion: number;
 }
 
 /**
@@ -42,75 +39,94 @@ export function entrySize(key: string, entry: Pick<CachedResponse, 'body' | 'hea
 export const strongEtag = (body: Buffer): string =>
   `"${createHash('sha1').update(body).digest('base64url')}"`;
 
+/** Invalidations remembered for the check at `set`; an answer computed across more than this many is not stored. */
+const INVALIDATION_LOG_SIZE = 4_096;
+
+interface LoggedInvalidation {
+  epoch: number;
+  tags: ReadonlySet<string> | '*';
+}
+
 /**
- * A byte-bounded LRU of responses with tag versions.
+ * A byte-bounded LRU of responses, indexed by tag.
  *
- * Invalidation granularity is the content type: every entry carries the uids of
- * the content types (and components, media) its answer was read from, and a
- * write to a type bumps that type's version, which makes every entry read from
- * it stale at once. This is exact because an answer can only change when a row
- * it was read from changes, and every such row belongs to a tagged type: the
- * tags are the root type plus every type reachable through the relations the
- * query could follow (see dependencies.ts). Relations live in join tables that
- * are only written together with one of their two ends, and an answer that reads
- * a join table is tagged with both ends.
- *
- * Per-document invalidation would keep more entries on a write, but list answers
- * depend on every document that could enter them, so it would still have to drop
- * all lists of the type; with a few writes an hour against many reads a second,
- * type granularity loses little and is easy to prove.
- *
- * `epoch` changes on every invalidation; a response computed while it changed may
- * have read data from before the write, so it is not stored (see `isCurrent`).
+ * An invalidation deletes every entry stored under one of its tags (tags.ts
+ * says which answers carry which tags, and why that is exact), and is logged
+ * with the epoch it starts. An answer is stored only if no invalidation of one
+ * of its tags started since its computation did (`set`): its reads may have
+ * seen the rows from before that write, and the write's invalidation has
+ * already passed. Invalidations of other tags (an editor's draft saves, a
+ * write to another document) leave it alone.
  */
 export class ResponseStore {
   private readonly entries: LRUCache<string, CachedResponse>;
-  private readonly versions = new Map<string, number>();
-  private allVersion = 0;
+  /** Tag → the keys of the entries stored under it; kept in step with `entries` by its dispose hook. */
+  private readonly index = new Map<string, Set<string>>();
+  private readonly log: LoggedInvalidation[] = [];
   private epochValue = 0;
 
   constructor(maxBytes: number) {
     this.entries = new LRUCache<string, CachedResponse>({
       maxSize: maxBytes,
       sizeCalculation: (entry, key) => entrySize(key, entry),
+      dispose: (entry, key) => this.unindex(key, entry),
     });
   }
 
+  /** Counts invalidations: a computation notes it when it starts (`set`, `invalidatedBetween`). */
   get epoch(): number {
     return this.epochValue;
   }
 
-  /** A fresh entry for the key, or undefined; stale entries are dropped on the way. */
   get(key: string): CachedResponse | undefined {
-    const entry = this.entries.get(key);
-    if (!entry) return undefined;
-    if (!this.isFresh(entry)) {
-      this.entries.delete(key);
-      return undefined;
-    }
-    return entry;
+    return this.entries.get(key);
   }
 
-  /** Stores an answer computed since `startEpoch`, unless an invalidation happened meanwhile. */
-  set(key: string, startEpoch: number, entry: Omit<CachedResponse, 'tagVersions' | 'allVersion'>): boolean {
-    if (startEpoch !== this.epochValue) return false;
-    this.entries.set(key, {
-      ...entry,
-      tagVersions: entry.tags.map((tag) => this.versions.get(tag) ?? 0),
-      allVersion: this.allVersion,
-    });
+  /** Stores an answer computed since `startEpoch`, unless one of its tags was invalidated meanwhile. */
+  set(key: string, startEpoch: number, entry: CachedResponse): boolean {
+    if (this.invalidatedBetween(startEpoch, this.epochValue, entry.tags)) return false;
+    this.entries.set(key, entry);
+    if (this.entries.peek(key) !== entry) return false; // larger than the whole bound
+    for (const tag of entry.tags) {
+      let keys = this.index.get(tag);
+      if (!keys) this.index.set(tag, (keys = new Set()));
+      keys.add(key);
+    }
     return true;
   }
 
-  /** Makes every entry that depends on one of `tags` stale; `'*'` makes everything stale. */
+  /**
+   * Whether an invalidation started after `fromEpoch`, up to and including `toEpoch`, touched one
+   * of `tags`. True when that span is older than the log remembers.
+   */
+  invalidatedBetween(fromEpoch: number, toEpoch: number, tags: readonly string[]): boolean {
+    if (toEpoch === fromEpoch) return false;
+    if (this.epochValue - fromEpoch > this.log.length) return true;
+    for (let index = this.log.length - 1; index >= 0; index -= 1) {
+      const logged = this.log[index];
+      if (logged.epoch <= fromEpoch) break;
+      if (logged.epoch > toEpoch) continue;
+      if (logged.tags === '*') return true;
+      for (const tag of tags) if (logged.tags.has(tag)) return true;
+    }
+    return false;
+  }
+
+  /** Drops every entry stored under one of `tags`; `'*'` drops everything. */
   invalidate(tags: Iterable<string> | '*'): void {
     this.epochValue += 1;
-    if (tags === '*') {
-      this.allVersion += 1;
+    const logged: LoggedInvalidation = { epoch: this.epochValue, tags: tags === '*' ? '*' : new Set(tags) };
+    this.log.push(logged);
+    if (this.log.length > INVALIDATION_LOG_SIZE) this.log.shift();
+    if (logged.tags === '*') {
       this.entries.clear();
       return;
     }
-    for (const tag of tags) this.versions.set(tag, (this.versions.get(tag) ?? 0) + 1);
+    for (const tag of logged.tags) {
+      const keys = this.index.get(tag);
+      if (!keys) continue;
+      for (const key of [...keys]) this.entries.delete(key);
+    }
   }
 
   get size(): number {
@@ -121,13 +137,22 @@ export class ResponseStore {
     return this.entries.calculatedSize;
   }
 
+  /** Tags indexed, for the tests that prove the index follows evictions. */
+  get indexedTags(): number {
+    return this.index.size;
+  }
+
   /** The bytes an entry is accounted for (`entrySize`), or undefined when the key holds none; read-only, recency unchanged. */
   sizeOf(key: string): number | undefined {
     return this.entries.info(key)?.size;
   }
 
-  private isFresh(entry: CachedResponse): boolean {
-    if (entry.allVersion !== this.allVersion) return false;
-    return entry.tags.every((tag, index) => (this.versions.get(tag) ?? 0) === entry.tagVersions[index]);
+  private unindex(key: string, entry: CachedResponse): void {
+    for (const tag of entry.tags) {
+      const keys = this.index.get(tag);
+      if (!keys) continue;
+      keys.delete(key);
+      if (keys.size === 0) this.index.delete(tag);
+    }
   }
 }

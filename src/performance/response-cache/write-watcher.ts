@@ -2,22 +2,27 @@ import type { Core } from '@strapi/strapi';
 import type { DependencyMap } from './dependencies';
 import type { InvalidationBus } from './invalidation-bus';
 import type { ResponseStore } from './store';
+import { draftTag, typeTag } from './tags';
+import { WriteTags, type RowState } from './write-tags';
 
 /**
  * Turns every database write that can change an API answer into an
- * invalidation, whichever path made it: REST, GraphQL mutations, the admin's
- * content manager, the Document Service, the Query Engine or the seed all end
- * in Strapi's database layer, whose lifecycle events this watches.
+ * invalidation of the tags it changes (tags.ts), whichever path made it: REST,
+ * GraphQL mutations, the admin's content manager, the Document Service, the
+ * Query Engine or the seed all end in Strapi's database layer, whose lifecycle
+ * events this watches. A write of document rows emits the tags of those rows
+ * before and after it (write-tags.ts); a write of other readable types (media,
+ * components) emits their type; a change to who may read what drops everything.
  *
  * Each write invalidates twice. Once when the database layer reports it, inside
- * the transaction: that bumps the store's epoch, so no answer computed across the
- * write is stored. And once after the outermost transaction commits, locally and
- * on every other process (through the bus): an answer computed between the two,
- * from rows not yet committed, is dropped then. The broadcast is awaited before
- * the write is acknowledged: by the HTTP middleware for requests, and by a
- * Document Service middleware for code that writes without a request.
+ * the transaction: an answer whose computation started before that does not get
+ * stored (store.ts). And once after the outermost transaction commits, locally
+ * and on every other process (through the bus), with the tags of the whole
+ * transaction: an answer computed between the two, from rows not yet committed,
+ * is dropped then. The broadcast is awaited before the write is acknowledged: by
+ * the HTTP middleware for requests, and by a Document Service middleware for
+ * code that writes without a request.
  */
-
 /** Models whose rows decide who may read what: any change to them drops every cached answer. */
 const ACCESS_MODELS = new Set([
   'plugin::users-permissions.permission',
@@ -30,57 +35,127 @@ const ACCESS_MODELS = new Set([
 /** Writes Strapi makes to a token on use; they change no answer. */
 const TOKEN_BOOKKEEPING = new Set(['lastUsedAt', 'updatedAt']);
 
-const WRITE_EVENTS = ['afterCreate', 'afterCreateMany', 'afterUpdate', 'afterUpdateMany', 'afterDelete', 'afterDeleteMany'] as const;
+/** The largest invalidation sent in one notification (PostgreSQL refuses payloads of 8,000 bytes or more). */
+const MAX_TAG_BYTES_PER_MESSAGE = 6_000;
 const DOCUMENT_WRITES = new Set(['create', 'update', 'delete', 'clone', 'publish', 'unpublish', 'discardDraft']);
 
 interface LifecycleEvent {
   model: { uid: string };
-  params?: { data?: Record<string, unknown> };
+  params?: { data?: Record<string, unknown>; where?: Record<string, unknown> };
+  result?: unknown;
+  /** Shared by the `before*` and `after*` events of one call (Strapi keeps one per subscriber). */
+  state: { before?: RowState[]; beforeTags?: Set<string> };
 }
 
 export function watchWrites(strapi: Core.Strapi, store: ResponseStore, bus: InvalidationBus, dependencies: DependencyMap): void {
+  const writeTags = new WriteTags(strapi, dependencies);
   let readable: Set<string> | undefined;
   /** Every uid some cached answer can depend on: the project's content types and what they reach. */
-  const readableUids = () => {
+  const isReadable = (uid: string) => {
     if (!readable) {
       readable = new Set();
-      for (const uid of Object.keys(strapi.contentTypes)) {
-        if (uid.startsWith('api::')) for (const reached of dependencies.reachableFrom(uid)) readable.add(reached);
+      for (const contentType of Object.keys(strapi.contentTypes)) {
+        if (contentType.startsWith('api::')) for (const reached of dependencies.reachableFrom(contentType)) readable.add(reached);
       }
     }
-    return readable;
+    return readable.has(uid);
   };
 
-  const tagsFor = (event: LifecycleEvent): string[] | '*' | null => {
+  const isAccessChange = (event: LifecycleEvent): boolean => {
     const { uid } = event.model;
     if (uid === 'admin::api-token') {
       const changed = Object.keys(event.params?.data ?? {});
-      if (changed.length > 0 && changed.every((field) => TOKEN_BOOKKEEPING.has(field))) return null;
+      if (changed.length > 0 && changed.every((field) => TOKEN_BOOKKEEPING.has(field))) return false;
     }
-    if (ACCESS_MODELS.has(uid)) return '*';
-    return readableUids().has(uid) ? [uid] : null;
+    return ACCESS_MODELS.has(uid);
   };
 
-  const afterCommit = (tags: string[] | '*') => {
-    store.invalidate(tags);
-    void bus.broadcast(tags);
+  /** Tags of a write to a readable type that is not a document type: the type, in both scopes. */
+  const typeTagsOf = (uid: string): string[] => {
+    const name = dependencies.tagName(uid);
+    return [typeTag(name), draftTag(name)];
   };
 
-  const onWrite = async (event: LifecycleEvent) => {
-    const tags = tagsFor(event);
-    if (!tags) return;
+  const afterCommit = (tags: ReadonlySet<string> | '*') => {
     store.invalidate(tags);
-    if (strapi.db.inTransaction()) {
-      // A nested transaction call shares the outer one's commit callbacks: this runs after the real commit.
-      await strapi.db.transaction(async ({ onCommit }) => onCommit(() => afterCommit(tags)));
-    } else {
+    if (tags === '*') {
+      void bus.broadcast('*');
+      return;
+    }
+    for (const chunk of chunksOf([...tags])) void bus.broadcast(chunk);
+  };
+
+  /** Tags of the transaction in progress, sent once it commits. */
+  const pendingByTransaction = new WeakMap<object, Set<string> | { all: true }>();
+
+  const emit = async (tags: ReadonlySet<string> | '*') => {
+    if (tags !== '*' && tags.size === 0) return;
+    store.invalidate(tags);
+    if (!strapi.db.inTransaction()) {
       afterCommit(tags);
+      return;
     }
+    // A nested transaction call shares the outer one's commit callbacks: they run after the real commit.
+    await strapi.db.transaction(async ({ trx, onCommit }) => {
+      let pending = pendingByTransaction.get(trx);
+      if (!pending) {
+        const created: Set<string> | { all: true } = new Set<string>();
+        pending = created;
+        pendingByTransaction.set(trx, created);
+        onCommit(() => {
+          const settled = pendingByTransaction.get(trx) ?? created;
+          pendingByTransaction.delete(trx);
+          afterCommit(settled instanceof Set ? settled : '*');
+        });
+      }
+      if (tags === '*') pendingByTransaction.set(trx, { all: true });
+      else if (pending instanceof Set) for (const tag of tags) pending.add(tag);
+    });
   };
 
-  const subscriber: Record<string, unknown> = {};
-  for (const name of WRITE_EVENTS) subscriber[name] = onWrite;
-  strapi.db.lifecycles.subscribe(subscriber);
+  /** `before*`: the rows as they are, and their tags, read while they and their relations still exist. */
+  const before = (many: boolean) => async (event: LifecycleEvent) => {
+    const { uid } = event.model;
+    if (!dependencies.isDocumentType(uid)) return;
+    const rows = await writeTags.rowsWhere(uid, event.params?.where, !many);
+    const tags = new Set<string>();
+    await writeTags.tagsOf(uid, rows, tags);
+    event.state.before = rows;
+    event.state.beforeTags = tags;
+  };
+
+  /**
+   * `after*`: the tags of the rows as the write left them, with those of the state before.
+   * Sent only now, after the write: sent earlier, an answer read between the invalidation and
+   * the write would be stored with the old rows and kept.
+   */
+  const after = (rowIds: (event: LifecycleEvent) => unknown[]) => async (event: LifecycleEvent) => {
+    const { uid } = event.model;
+    if (isAccessChange(event)) return emit('*');
+    if (!isReadable(uid)) return;
+    if (!dependencies.isDocumentType(uid)) return emit(new Set(typeTagsOf(uid)));
+    const tags = new Set<string>(event.state.beforeTags);
+    await writeTags.tagsOf(uid, await writeTags.rowsById(uid, rowIds(event)), tags);
+    await emit(tags);
+  };
+
+  const idOf = (event: LifecycleEvent) => [(event.result as { id?: unknown } | null)?.id];
+  const idsOf = (event: LifecycleEvent) => (event.result as { ids?: unknown[] } | null)?.ids ?? [];
+  const idsBefore = (event: LifecycleEvent) => (event.state.before ?? []).map((row) => row.id);
+  const none = () => [];
+
+  strapi.db.lifecycles.subscribe({
+    beforeUpdate: before(false),
+    beforeUpdateMany: before(true),
+    beforeDelete: before(false),
+    beforeDeleteMany: before(true),
+    afterCreate: after(idOf),
+    afterCreateMany: after(idsOf),
+    afterUpdate: after(idOf),
+    afterUpdateMany: after(idsBefore),
+    afterDelete: after(none),
+    afterDeleteMany: after(none),
+  } as Record<string, unknown>);
 
   // Code that writes through the Document Service outside a request (scripts, cron) gets its
   // answer only once the other processes have dropped what the write changed.
@@ -89,4 +164,23 @@ export function watchWrites(strapi: Core.Strapi, store: ResponseStore, bus: Inva
     if (DOCUMENT_WRITES.has(context.action)) await bus.drain();
     return result;
   });
+}
+
+/** Tags split so that each notification stays well under PostgreSQL's payload limit. */
+function chunksOf(tags: string[]): string[][] {
+  const chunks: string[][] = [];
+  let current: string[] = [];
+  let bytes = 0;
+  for (const tag of tags) {
+    const size = Buffer.byteLength(tag) + 3;
+    if (bytes + size > MAX_TAG_BYTES_PER_MESSAGE && current.length > 0) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(tag);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
 }

@@ -37,11 +37,17 @@ export const metrics = {
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [metricsRegistry],
   }),
-  /** Response-cache lookups: hit, miss or bypass. */
+  /** Response-cache lookups: hit, coalesced (answered by an identical read's computation), miss or bypass. */
   cacheLookups: new Counter({
     name: 'news_cms_response_cache_lookups_total',
-    help: 'Response cache lookups, by result (hit, miss, bypass)',
+    help: 'Response cache lookups, by result (hit, coalesced, miss, bypass)',
     labelNames: ['result'] as const,
+    registers: [metricsRegistry],
+  }),
+  /** Reads waiting for an identical read's computation (src/performance/response-cache/single-flight.ts). */
+  cacheCoalescedWaiting: new Gauge({
+    name: 'news_cms_response_cache_coalesced_waiting',
+    help: "Reads waiting for an identical read's computation instead of computing their own",
     registers: [metricsRegistry],
   }),
   /**
