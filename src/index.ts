@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { bootstrapAccess, registerAccess } from './access';
 import { bootstrapContent, registerContent } from './content';
+import { registerIntegrations } from './integrations';
 import { registerLimits, startLimits, stopLimits } from './limits';
 import { bootstrapPerformance, registerPerformance, reportPatches, stopPerformance } from './performance';
 import { registerPlatform, startPlatform } from './platform';
@@ -15,6 +16,8 @@ export default {
     // Start-up checks first; then readiness, metrics and database faults, ahead of the response cache.
     registerPlatform(strapi);
     registerAccess(strapi);
+    // Public documents other systems read (the OpenAPI contract), ahead of the limits and the cache.
+    registerIntegrations(strapi);
     registerLimits(strapi);
     // After the limits: their GraphQL argument checks must wrap the batching's resolvers.
     registerPerformance(strapi);
