@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { bootstrapAccess, registerAccess } from './access';
 import { bootstrapContent, registerContent } from './content';
+import { bootstrapIntegrations, registerIntegrations } from './integrations';
 import { registerLimits, startLimits, stopLimits } from './limits';
 import { bootstrapPerformance, registerPerformance, reportPatches, stopPerformance } from './performance';
 import { registerPlatform, startPlatform } from './platform';
@@ -15,6 +16,8 @@ export default {
     // Start-up checks first; then readiness, metrics and database faults, ahead of the response cache.
     registerPlatform(strapi);
     registerAccess(strapi);
+    // Webhook settings checked; the OpenAPI contract served ahead of the limits and the cache.
+    registerIntegrations(strapi);
     registerLimits(strapi);
     // After the limits: their GraphQL argument checks must wrap the batching's resolvers.
     registerPerformance(strapi);
@@ -28,6 +31,7 @@ export default {
     await startLimits(strapi);
     await bootstrapAccess(strapi);
     await bootstrapContent(strapi);
+    await bootstrapIntegrations(strapi);
     // Every patch of a Strapi internal has been guarded by now: one line says which are on.
     reportPatches(strapi);
   },

@@ -1,0 +1,16 @@
+import type { Core } from '@strapi/strapi';
+import { serveOpenApiDocument } from './openapi';
+import { checkProductionWebhookSecret, checkWebhookSettings } from './webhooks';
+
+/**
+ * What other systems rely on: the OpenAPI contract of the content API (`/openapi.json`)
+ * and signed webhooks.
+ */
+export function registerIntegrations(strapi: Core.Strapi): void {
+  checkWebhookSettings();
+  serveOpenApiDocument(strapi);
+}
+
+export async function bootstrapIntegrations(strapi: Core.Strapi): Promise<void> {
+  await checkProductionWebhookSecret(strapi);
+}
