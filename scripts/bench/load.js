@@ -30,9 +30,10 @@ function headerOf(headers, name) {
 }
 
 /**
- * What the response cache said about a read: `X-Cache: HIT` is a hit, `MISS`
- * and `BYPASS` computed the answer; null when there is no X-Cache header (a
- * target without a response cache).
+ * What the response cache said about a read: `X-Cache: HIT` is a hit; `MISS`,
+ * `BYPASS` or any other value means the answer was computed for it (or waited
+ * for); null when there is no X-Cache header (a target without a response
+ * cache).
  * @param {string | null | undefined} value
  * @returns {'hit' | 'miss' | null}
  */
