@@ -12,9 +12,14 @@
  *     the same database, plus the raw baseline and the ceiling server;
  *  4. check that every target answers S1–S4 with the same JSON;
  *  5. drive each target with autocannon, scenario by scenario, the targets
- *     interleaved, then the mixed read/write load S5;
+ *     interleaved; then the stampede on warm (stampede.js); then, target by
+ *     target, the mixed read/write loads S5 and S5@1% and the newsroom S6
+ *     (newsroom.js) with its reads alone (S1-S3);
  *  6. print the table (and each variant's gain over its base) and write
- *     bench/results/latest.json.
+ *     bench/results/latest.json and the chart beside it (latest.svg, chart.js).
+ *
+ * Progress (the bulk load, then every run) is a bar on a terminal and plain
+ * lines otherwise (progress.js).
  *
  * Every process it starts is stopped at the end, on failure and on Ctrl-C.
  * A benchmark, not a test: it asserts answers, never timings.
@@ -33,7 +38,11 @@ const { loadArticles, articleSlug, peopleFor, eventsFor, collectionName } = requ
 const { readScenarios } = require('./scenarios');
 const { startStrapi, startBaseline, targetMemory, waitUntilIdle } = require('./targets');
 const { drive, driveMixed } = require('./load');
-const { formatTable, formatGains, resultJson } = require('./report');
+const { driveNewsroom } = require('./newsroom');
+const { measureStampede } = require('./stampede');
+const { formatTable, formatGains, formatGoals, resultJson, goalsOf } = require('./report');
+const { writeChart, runSubtitle } = require('./chart');
+const { createProgress } = require('./progress');
 const { startProcess, cleanUp, onCleanup, cleanUpOnSignals, isStopping } = require('./processes');
 const { MODE_ENV, parseVariants, eachPatchVariants, effectiveSwitches, sameSwitches, keepsCache } = require('./variants');
 
@@ -41,7 +50,17 @@ const APP_ROOT = path.resolve(__dirname, '..', '..');
 const STRAPI_BIN = path.join(path.dirname(require.resolve('@strapi/strapi/package.json')), 'bin', 'strapi.js');
 const ALL_TARGETS = /** @type {const} */ (['stock', 'cold', 'warm', 'raw', 'ceiling']);
 const STRAPI_MODES = /** @type {const} */ (['stock', 'cold', 'warm']);
-const ALL_SCENARIOS = ['S1', 'S2', 'S3', 'S4', 'S5'];
+/** The mixed read/write scenarios and their share of writes (each write saves and publishes a title). */
+const MIXED_WRITE_SHARES = /** @type {Record<string, number>} */ ({ S5: 0.05, 'S5@1%': 0.01 });
+const ALL_SCENARIOS = ['S1', 'S2', 'S3', 'S4', ...Object.keys(MIXED_WRITE_SHARES), 'S6', 'stampede'];
+/** S6's editors, each saving a draft this many times a second. */
+const NEWSROOM_EDITORS = 2;
+const NEWSROOM_SAVES_PER_SECOND = 2;
+/** S6's reads without the editors, measured on the targets with a response cache: what S6 is compared with. */
+const READS_ALONE = 'S1-S3';
+/** The stampede: concurrent front-page requests after each publish, and how many times (the median is reported). */
+const STAMPEDE_REQUESTS = 100;
+const STAMPEDE_REPEATS = 5;
 /** A measured run lasts at least this many of the target's median latencies (see the rounds below). */
 const RUN_LATENCIES = 20;
 /** Connections the embedded server allows at least (PostgreSQL's default is 100); more with many CMS targets. */
@@ -71,7 +90,10 @@ const USAGE = `Usage: npm run bench -- [options]
   --connections N     concurrent connections (default 10)
   --workers N         WORKERS for the CMS, and processes of the raw and ceiling servers
                       (default: WORKERS from the environment, else one per core)
-  --scenarios LIST    comma-separated, from S1,S2,S3,S4,S5 (default all)
+  --scenarios LIST    comma-separated, from S1,S2,S3,S4,S5,S5@1%,S6,stampede (default all):
+                      S5 and S5@1% mix reads with 5% and 1% writes (published titles), S6 reads
+                      while 2 editors save drafts (it also measures its reads alone, S1-S3),
+                      stampede sends 100 front-page requests at once after a publish (warm)
   --targets LIST      comma-separated, from stock,cold,warm,raw,ceiling (default all)
   --variants LIST     extra CMS targets, comma-separated name:[base+]VAR=value[+VAR=value...]: the base
                       (stock, cold or warm; warm when omitted) with those variables set, measured
@@ -86,8 +108,9 @@ const USAGE = `Usage: npm run bench -- [options]
   --output FILE       where to write the result (default bench/results/latest.json)
 `;
 
-/** @param {string} message */
-const say = (message) => console.log(`[bench] ${message}`);
+/** The bench's lines, above the progress bar when there is one (on a terminal). */
+const progress = createProgress();
+const say = progress.say;
 
 function readOptions() {
   const { values } = parseArgs({
@@ -364,7 +387,10 @@ function tableRows(targets, strapiTargets) {
 
 async function main() {
   const options = readOptions();
-  cleanUpOnSignals(say);
+  cleanUpOnSignals((message) => {
+    progress.stop();
+    say(message);
+  });
   const started = Date.now();
   const logDir = path.join(path.dirname(options.output), 'logs');
   fs.mkdirSync(logDir, { recursive: true });
@@ -374,7 +400,7 @@ async function main() {
   const instances = strapiTargets.filter((target) => !target.sameAs);
   /** Target names are padded to this width in the progress lines. */
   const nameWidth = Math.max(7, ...strapiTargets.map((target) => target.name.length));
-  const readIds = options.scenarios.filter((id) => id !== 'S5');
+  const readIds = options.scenarios.filter((id) => /^S[1-4]$/.test(id));
   say(
     `${options.articles} articles; scenarios ${options.scenarios.join(', ')}; targets ${options.targets.join(', ')}; ` +
       `${options.connections} connections, ${options.warmup} s warm-up + ${options.rounds} × ${options.duration} s per target; ` +
@@ -445,7 +471,17 @@ async function main() {
   const db = new Client({ connectionString: databaseUrl });
   await db.connect();
   onCleanup(() => db.end());
-  const loaded = await loadArticles(db, { articles: options.articles, log: say });
+  /** @type {import('./progress').Task | null} */
+  let loading = null;
+  const loaded = await loadArticles(db, {
+    articles: options.articles,
+    log: say,
+    progress: (done, total, next) => {
+      loading ??= progress.start('bulk load', total, 'steps');
+      loading.update(done, next);
+    },
+  });
+  /** @type {import('./progress').Task | null} */ (loading)?.done();
   say(`loaded ${loaded.articles} articles, ${loaded.people} people, ${loaded.events} events and ${loaded.links} links in ${loaded.seconds.toFixed(1)} s`);
 
   // --- the targets ----------------------------------------------------------------------------
@@ -545,6 +581,7 @@ async function main() {
   const runs = [];
   let errors = 0;
   let staleReads = 0;
+  let draftReads = 0;
   const load = { connections: options.connections, seconds: options.duration };
   const noteMemory = (/** @type {string} */ target) => {
     const server = running[target];
@@ -553,13 +590,59 @@ async function main() {
     if (!memory[target] || now.bytes > memory[target].bytes) memory[target] = now;
   };
 
+  // The modes and the baselines in --targets order, then the variants.
+  const readTargets = [...options.targets, ...instances.filter((target) => target.variant).map((target) => target.name)].filter((target) => running[target]);
+  const mixedIds = options.scenarios.filter((id) => id in MIXED_WRITE_SHARES);
+  const newsroom = options.scenarios.includes('S6');
+  const stampedeTarget = options.scenarios.includes('stampede') ? running.warm : undefined;
+  if (options.scenarios.includes('stampede') && !stampedeTarget) say('stampede: skipped, it runs on warm, which is not among --targets');
+  // Targets with a cache first: their writes reach every cache over the invalidation channel, but an
+  // instance without a cache does not announce its writes, so no cache may be read after those: each
+  // target runs all its mixed scenarios in turn, the targets with a cache before the others.
+  // Within each group: warm, cold, stock, each followed by its variants.
+  const mixedOrder = (/** @type {const} */ (['warm', 'cold', 'stock']))
+    .flatMap((mode) => instances.filter((target) => target.base === mode).sort((a, b) => Number(a.variant) - Number(b.variant)))
+    .sort((a, b) => Number(keepsCache(b.switches)) - Number(keepsCache(a.switches)))
+    .filter((target) => running[target.name]);
+
+  // Progress: one step per measured run (warm-ups are shown, not counted).
+  const totalRuns =
+    scenarios.length * readTargets.length * options.rounds +
+    mixedIds.length * mixedOrder.length +
+    (newsroom ? mixedOrder.length + mixedOrder.filter((target) => keepsCache(target.switches)).length : 0) +
+    (stampedeTarget ? 1 : 0);
+  const measuring = progress.start('measuring', totalRuns, 'runs');
+  onCleanup(async () => measuring.done());
+  let runsDone = 0;
+  /**
+   * Runs one load while the bar says which, and for how long it has run.
+   * @template T
+   * @param {string} label @param {number} seconds  planned (0: not timed) @param {boolean} counts  a measured run, not a warm-up
+   * @param {() => Promise<T>} work
+   * @returns {Promise<T>}
+   */
+  const step = async (label, seconds, counts, work) => {
+    const started = Date.now();
+    const show = () => {
+      const elapsed = Math.min(seconds, Math.floor((Date.now() - started) / 1000));
+      measuring.detail(seconds > 0 ? `${label} ${elapsed}/${seconds} s` : label);
+    };
+    show();
+    const timer = setInterval(show, 500);
+    try {
+      return await work();
+    } finally {
+      clearInterval(timer);
+      if (counts) measuring.update(++runsDone, label);
+    }
+  };
+
   // Throughput on this kind of machine drifts by a third or more from one run to the next, whatever
   // runs: the targets take turns round by round, so drift reaches them all alike, and the median of
   // each target's rounds is its figure.
   for (const scenario of scenarios) {
     figures[scenario.id] = {};
-    // The modes and the baselines in --targets order, then the variants.
-    const targets = [...options.targets, ...instances.filter((target) => target.variant).map((target) => target.name)].filter((target) => running[target]);
+    const targets = readTargets;
     /** @type {Record<string, { statements: number | null, cacheHeader: string | null, seconds: number, rounds: import('./load').Measured[] }>} */
     const byTarget = {};
     for (const target of targets) {
@@ -580,15 +663,16 @@ async function main() {
         const server = running[target];
         // A warm-up before every run: a worker idle while the others ran lets V8 age out its compiled
         // code, and the first seconds after would measure compilation (cold S4 lost a third that way).
+        const label = `${scenario.id} ${target} round ${round}/${options.rounds}`;
         if (options.warmup > 0) {
-          const warmup = await drive(server.url, scenario, { ...load, seconds: options.warmup });
+          const warmup = await step(`${label} warm-up`, options.warmup, false, () => drive(server.url, scenario, { ...load, seconds: options.warmup }));
           await waitUntilIdle(server);
           // A run counts the requests answered before its deadline: the first answers come one latency
           // after the start, so a run only a few latencies long undercounts a slow target (stock S4 takes
           // over a second a request). Runs last at least RUN_LATENCIES of the first warm-up's median latency.
           if (round === 1) byTarget[target].seconds = Math.max(options.duration, Math.ceil((RUN_LATENCIES * (warmup.p50 ?? 0)) / 1000));
         }
-        const measured = await drive(server.url, scenario, { ...load, seconds: byTarget[target].seconds });
+        const measured = await step(label, byTarget[target].seconds, true, () => drive(server.url, scenario, { ...load, seconds: byTarget[target].seconds }));
         noteMemory(target);
         await waitUntilIdle(server);
         errors += measured.errors;
@@ -611,48 +695,125 @@ async function main() {
     }
   }
 
-  /** @type {Record<string, unknown>} */
-  const mixed = {};
-  if (options.scenarios.includes('S5')) {
-    const token = await createFullAccessToken(reference.url, admin);
-    figures.S5 = {};
-    const articles = collectionName('article');
-    const hotDocuments = async () =>
-      (
-        await db.query(
-          `SELECT document_id AS "documentId", slug, title FROM "${articles}" WHERE published_at IS NOT NULL ORDER BY id LIMIT 25`,
-        )
-      ).rows;
-    // Targets with a cache first: their writes reach every cache over the invalidation channel, but an
-    // instance without a cache does not announce its writes, so no cache may be read after those.
-    // Within each group: warm, cold, stock, each followed by its variants.
-    const mixedOrder = (['warm', 'cold', 'stock'])
-      .flatMap((mode) => instances.filter((target) => target.base === mode).sort((a, b) => Number(a.variant) - Number(b.variant)))
-      .sort((a, b) => Number(keepsCache(b.switches)) - Number(keepsCache(a.switches)));
-    for (const { name: mode } of mixedOrder) {
-      const server = running[mode];
-      if (!server) continue;
+  const needsToken = mixedIds.length > 0 || newsroom || stampedeTarget;
+  const token = needsToken ? await createFullAccessToken(reference.url, admin) : '';
+  const articles = collectionName('article');
+  /** The 25 first published articles (S1's page), with their published titles. @returns {Promise<import('./load').HotDocument[]>} */
+  const hotDocuments = async () =>
+    (
+      await db.query(
+        `SELECT document_id AS "documentId", slug, title FROM "${articles}" WHERE published_at IS NOT NULL ORDER BY id LIMIT 25`,
+      )
+    ).rows;
+
+  // --- the stampede (warm only) ----------------------------------------------------------------
+  /** @type {Awaited<ReturnType<typeof measureStampede>> | undefined} */
+  let stampede;
+  if (stampedeTarget) {
+    const frontPage = /** @type {import('./scenarios').Scenario} */ (readScenarios(slug).find((scenario) => scenario.id === 'S1'));
+    stampede = await step(`stampede warm, ${STAMPEDE_REPEATS} × ${STAMPEDE_REQUESTS} requests`, 0, true, () =>
+      measureStampede(stampedeTarget.url, {
+        path: frontPage.path,
+        token,
+        requests: STAMPEDE_REQUESTS,
+        repeats: STAMPEDE_REPEATS,
+        settle: async () => {
+          await waitUntilIdle(stampedeTarget);
+          await waitForQuietDatabase(db);
+        },
+      }),
+    );
+    staleReads += stampede.staleReads;
+    errors += stampede.errors;
+    runs.push({ scenario: 'stampede', target: 'warm', ...stampede });
+    say(
+      `stampede warm: ${STAMPEDE_REQUESTS} front-page requests right after a publish cost ${stampede.statements} statements together ` +
+        `(median of ${STAMPEDE_REPEATS}: ${stampede.rounds.map((round) => round.statements).join(' / ')}; misses ${stampede.rounds.map((round) => round.misses).join(' / ')}); ` +
+        `one request alone ${stampede.oneRequestStatements} (X-Cache ${stampede.rounds.map((round) => round.oneRequestCache ?? '—').join(' / ')})` +
+        `${stampede.staleReads ? `  STALE ${stampede.staleReads}` : ''}${stampede.errors ? `  ERRORS ${stampede.errors}` : ''}`,
+    );
+    for (const example of stampede.examples) say(`  stampede: ${example}`);
+  }
+
+  // --- the mixed scenarios, target by target -----------------------------------------------------
+  for (const id of mixedIds) figures[id] = {};
+  if (newsroom) {
+    figures.S6 = {};
+    figures[READS_ALONE] = {};
+  }
+  const mixedSeconds = options.duration * options.rounds;
+  const hitText = (/** @type {number | null} */ ratio) => (ratio === null ? '' : `  hit ratio ${ratio.toFixed(3)}`);
+  for (const target of mixedOrder) {
+    const mode = target.name;
+    const server = running[mode];
+    for (const id of mixedIds) {
       // One run as long as a read scenario's rounds together: stale reads are counted, not compared.
-      const mixedLoad = { ...load, seconds: options.duration * options.rounds, writeShare: 0.05 };
+      const mixedLoad = { ...load, seconds: mixedSeconds, writeShare: MIXED_WRITE_SHARES[id] };
       if (options.warmup > 0) {
-        await driveMixed(server.url, await hotDocuments(), token, { ...mixedLoad, seconds: options.warmup });
+        await step(`${id} ${mode} warm-up`, options.warmup, false, async () =>
+          driveMixed(server.url, await hotDocuments(), token, { ...mixedLoad, seconds: options.warmup }),
+        );
         await waitForQuietDatabase(db);
       }
-      const measured = await driveMixed(server.url, await hotDocuments(), token, mixedLoad);
+      const hot = await hotDocuments();
+      const measured = await step(`${id} ${mode}`, mixedSeconds, true, () => driveMixed(server.url, hot, token, mixedLoad));
       await waitForQuietDatabase(db);
       noteMemory(mode);
       errors += measured.errors;
       staleReads += measured.staleReads;
-      figures.S5[mode] = { rps: measured.rps, p50: measured.p50, p99: measured.p99, statements: measured.statements };
-      mixed[mode] = measured;
-      runs.push({ scenario: 'S5', target: mode, ...measured });
+      figures[id][mode] = { rps: measured.rps, p50: measured.p50, p99: measured.p99, statements: measured.statements, hitRatio: measured.hitRatio };
+      runs.push({ scenario: id, target: mode, ...measured });
       say(
-        `S5 ${mode.padEnd(nameWidth)} ${measured.rps.toFixed(1).padStart(8)} req/s  p50 ${ms(measured.p50)}  p99 ${ms(measured.p99)}  ` +
-          `writes ${measured.writes}  stale reads ${measured.staleReads}  errors ${measured.errors}`,
+        `${id.padEnd(5)} ${mode.padEnd(nameWidth)} ${measured.rps.toFixed(1).padStart(8)} req/s  p50 ${ms(measured.p50)}  p99 ${ms(measured.p99)}  ` +
+          `writes ${measured.writes}${hitText(measured.hitRatio)}  stale reads ${measured.staleReads}  errors ${measured.errors}`,
       );
       for (const example of measured.examples) say(`  stale: ${example}`);
     }
+    if (!newsroom) continue;
+
+    const hot = await hotDocuments();
+    const newsroomLoad = { ...load, seconds: mixedSeconds, editors: NEWSROOM_EDITORS, savesPerSecond: NEWSROOM_SAVES_PER_SECOND };
+    /** @type {Array<[string, string | null]>} */
+    const newsroomRuns = keepsCache(target.switches) ? [[READS_ALONE, null], ['S6', token]] : [['S6', token]];
+    for (const [id, editorsToken] of newsroomRuns) {
+      if (options.warmup > 0) {
+        await step(`${id} ${mode} warm-up`, options.warmup, false, () => driveNewsroom(server.url, hot, editorsToken, { ...newsroomLoad, seconds: options.warmup }));
+        await waitForQuietDatabase(db);
+      }
+      const measured = await step(`${id} ${mode}`, mixedSeconds, true, () => driveNewsroom(server.url, hot, editorsToken, newsroomLoad));
+      await waitForQuietDatabase(db);
+      noteMemory(mode);
+      errors += measured.errors;
+      draftReads += measured.draftReads;
+      figures[id][mode] = {
+        rps: measured.rps,
+        p50: measured.p50,
+        p99: measured.p99,
+        statements: measured.statements,
+        hitRatio: measured.hitRatio,
+        ...(editorsToken ? { savesPerSecond: measured.savesPerSecond } : {}),
+      };
+      runs.push({ scenario: id, target: mode, ...measured });
+      say(
+        `${id.padEnd(5)} ${mode.padEnd(nameWidth)} ${measured.rps.toFixed(1).padStart(8)} req/s  p50 ${ms(measured.p50)}  p99 ${ms(measured.p99)}` +
+          `${editorsToken ? `  draft saves ${measured.saves} (${measured.savesPerSecond.toFixed(1)}/s)` : ''}${hitText(measured.hitRatio)}` +
+          `  draft reads ${measured.draftReads}  errors ${measured.errors}`,
+      );
+      for (const example of measured.examples) say(`  ${id}: ${example}`);
+    }
+    // The saves were drafts only if no published row changed: otherwise S6 measured publishes.
+    const after = new Map((await hotDocuments()).map((doc) => [doc.documentId, doc.title]));
+    const changed = hot.filter((doc) => after.get(doc.documentId) !== doc.title);
+    if (changed.length > 0) {
+      throw new Error(
+        `S6 on ${mode}: the draft saves changed ${changed.length} published title(s) (${changed[0].documentId}: "${changed[0].title}" → ` +
+          `"${after.get(changed[0].documentId)}"): PUT ?status=draft does not save a draft only`,
+      );
+    }
   }
+
+  // A scenario no target ran (S1-S3 when no target keeps a cache) is left out of the report.
+  for (const [id, byTarget] of Object.entries(figures)) if (Object.keys(byTarget).length === 0) delete figures[id];
 
   // A variant that is another target has that target's figures.
   for (const target of strapiTargets) {
@@ -666,7 +827,12 @@ async function main() {
   // --- the report -----------------------------------------------------------------------------
   /** @type {Record<string, string>} */
   const titles = Object.fromEntries(readScenarios(slug).map((scenario) => [scenario.id, `${scenario.title}: ${scenario.method} ${scenario.path}`]));
-  titles.S5 = 'mixed: 95% reads of S1–S3 (S3 over 25 documents), 5% REST PUTs of their titles with a full-access token';
+  titles.S5 = 'mixed: 95% reads of S1–S3 (S3 over 25 documents), 5% REST PUTs of their titles (saved and published) with a full-access token';
+  titles['S5@1%'] = 'S5 with 1% writes (99% reads)';
+  titles.S6 = `the newsroom: S5's reads while ${NEWSROOM_EDITORS} editors each save ${NEWSROOM_SAVES_PER_SECOND} drafts a second ` +
+    '(PUT ?status=draft, API token); every read must show the published titles';
+  titles[READS_ALONE] = "S6's reads alone (no editors), on the targets with a response cache: what S6 is compared with";
+  progress.stop();
   console.log('');
   const layout = tableRows(options.targets, strapiTargets);
   console.log(formatTable(figures, titles, layout));
@@ -678,11 +844,33 @@ async function main() {
   for (const [target, used] of Object.entries(memory)) {
     console.log(`Strapi ${target}: ${(used.bytes / 2 ** 20).toFixed(0)} MB RSS over ${used.processes} process(es) (most seen after a run)`);
   }
-  console.log(`Stale reads: ${staleReads}. Errors (non-2xx, timeouts, socket errors, over all runs): ${errors}.`);
+  if (stampede) {
+    console.log(
+      `Stampede (warm): ${STAMPEDE_REQUESTS} concurrent front-page requests right after a publish cost ${stampede.statements} SQL statements ` +
+        `together; one request alone after a publish: ${stampede.oneRequestStatements} (medians of ${STAMPEDE_REPEATS}).`,
+    );
+  }
+  const goals = goalsOf(figures, stampede, READS_ALONE);
+  if (goals.length > 0) console.log(formatGoals(goals));
+  console.log(
+    `Stale reads: ${staleReads}. Draft reads (S6 reads showing a draft title, counted in the errors): ${draftReads}. ` +
+      `Errors (non-2xx, timeouts, socket errors, failed draft saves, over all runs): ${errors}.`,
+  );
 
-  const result = resultJson(options.articles, figures, staleReads, errors, layout);
+  const run = {
+    finishedAt: new Date().toISOString(),
+    workers: options.workers ?? options.baselineWorkers,
+    connections: options.connections,
+    rounds: options.rounds,
+    duration: options.duration,
+    warmup: options.warmup,
+    scenarios: options.scenarios,
+    targets: options.targets,
+  };
+  const result = resultJson(options.articles, figures, { staleReads, draftReads, errors, run, stampede, goals }, layout);
   fs.mkdirSync(path.dirname(options.output), { recursive: true });
   fs.writeFileSync(options.output, `${JSON.stringify(result, null, 2)}\n`);
+  const chart = writeChart(options.output, result, { subtitle: runSubtitle(result) });
   const details = options.output.replace(/\.json$/, '-details.json');
   fs.writeFileSync(
     details,
@@ -702,7 +890,10 @@ async function main() {
       2,
     )}\n`,
   );
-  say(`wrote ${path.relative(APP_ROOT, options.output)} and ${path.relative(APP_ROOT, details)} (${Math.round((Date.now() - started) / 1000)} s in all)`);
+  say(
+    `wrote ${path.relative(APP_ROOT, options.output)}, ${path.relative(APP_ROOT, chart)} and ${path.relative(APP_ROOT, details)} ` +
+      `(${Math.round((Date.now() - started) / 1000)} s in all)`,
+  );
   if (staleReads > 0 || errors > 0) {
     say(`FAILED: ${staleReads} stale read(s) and ${errors} error(s); see above`);
     return 1;
@@ -713,10 +904,12 @@ async function main() {
 main()
   .then(
     async (code) => {
+      progress.stop();
       await cleanUp();
       process.exit(code);
     },
     async (error) => {
+      progress.stop();
       console.error(`[bench] FAILED: ${error instanceof Error ? error.message : String(error)}`);
       await cleanUp();
       process.exit(1);

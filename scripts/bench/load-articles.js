@@ -154,7 +154,8 @@ function bodyExpression(/** @type {string} */ g) {
 
 /**
  * @param {import('pg').ClientBase} db
- * @param {{ articles: number, schema?: string, log: (line: string) => void }} options
+ * @param {{ articles: number, schema?: string, log: (line: string) => void, progress?: (done: number, total: number, next: string) => void }} options
+ *   `progress` hears each step of the load as it finishes (the inserts, the indexes, each table's VACUUM)
  * @returns {Promise<{ articles: number, people: number, events: number, links: number, seconds: number }>}
  */
 async function loadArticles(db, options) {
@@ -184,6 +185,12 @@ async function loadArticles(db, options) {
     if (rows[0].used) throw new Error(`${table} is not empty: the benchmark loads into a fresh database`);
   }
 
+  // Six INSERT ... SELECT (people, events, articles, three link tables), the indexes, a VACUUM per table.
+  const steps = 6 + 1 + all.length;
+  let stepsDone = 0;
+  const stepDone = (/** @type {string} */ next) => options.progress?.(++stepsDone, steps, next);
+  options.progress?.(0, steps, 'people');
+
   const timestamps = (/** @type {string} */ g, /** @type {string} */ step) => ({
     created_at: `${BASE_TIME} + ${g} * interval '${step}'`,
     updated_at: `${BASE_TIME} + ${g} * interval '${step}'`,
@@ -195,6 +202,7 @@ async function loadArticles(db, options) {
     const stepStarted = Date.now();
     const { rowCount } = await db.query(sql);
     options.log(`  ${table}: ${rowCount} rows in ${((Date.now() - stepStarted) / 1000).toFixed(1)} s`);
+    stepDone(`${table} done`);
   };
 
   await db.query('BEGIN');
@@ -295,6 +303,7 @@ async function loadArticles(db, options) {
     const indexesStarted = Date.now();
     for (const definition of indexes) await db.query(definition);
     options.log(`  ${indexes.length} indexes re-created in ${((Date.now() - indexesStarted) / 1000).toFixed(1)} s`);
+    stepDone('indexes done');
 
     // The next rows Strapi inserts get ids after ours.
     for (const { table } of all) {
@@ -309,7 +318,10 @@ async function loadArticles(db, options) {
   // Statistics for the planner, and the visibility map for index-only scans, as autovacuum
   // would leave them on a database that has been running for a while.
   options.log('VACUUM ANALYZE of the loaded tables');
-  for (const { table } of all) await db.query(`VACUUM (ANALYZE) "${table}"`);
+  for (const { table } of all) {
+    await db.query(`VACUUM (ANALYZE) "${table}"`);
+    stepDone(`VACUUM ${table} done`);
+  }
 
   const links = articles * 2 * (PEOPLE_PER_ARTICLE + EVENTS_PER_ARTICLE) + events * PARTICIPANTS_PER_EVENT;
   return { articles, people, events, links, seconds: (Date.now() - started) / 1000 };
