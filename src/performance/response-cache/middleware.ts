@@ -20,6 +20,7 @@ import {
   type RawRequestAliases,
 } from './request-keys';
 import { READ_HANDLERS } from '../../access/public-read';
+import { withoutSharedFreshness } from '../cdn-purge/cache-control';
 import { answerHeaders } from './answer-headers';
 import { strongEtag, type CachedResponse, type ResponseStore } from './store';
 import { metrics } from '../../platform/metrics';
@@ -71,6 +72,7 @@ export const PRIVATE_CACHE_CONTROL = 'private, no-cache';
  */
 export function createCacheMiddleware(options: CacheMiddlewareOptions) {
   const { strapi, store, bus, dependencies, graphqlReads, aliases } = options;
+  const unstoredPublicCacheControl = withoutSharedFreshness(options.publicCacheControl);
 
   const describeRead = async (ctx: Context): Promise<Read | null | 'answered'> => {
     const isRestRead = (ctx.method === 'GET' || ctx.method === 'HEAD') && ctx.path.startsWith(`${options.restPrefix}/`);
@@ -187,7 +189,10 @@ export function createCacheMiddleware(options: CacheMiddlewareOptions) {
     }
     metrics.cacheLookups.inc({ result: 'miss' });
     const entry = entryFor(ctx, read, answer, body);
-    if (bus.ready) store.set(read.key, startEpoch, entry);
+    const stored = bus.ready && store.set(read.key, startEpoch, entry);
     answerFromCache(ctx, read, { ...entry, tagVersions: [], allVersion: 0 }, 'MISS');
+    // Not stored: it was read across an invalidation, or while fenced, so it may predate a write whose CDN
+    // purge is already done. A shared cache must not keep it past that ban.
+    if (!stored && read.principal === 'public') ctx.set('Cache-Control', unstoredPublicCacheControl);
   };
 }

@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import type { CdnPurger } from '../cdn-purge';
 import type { DependencyMap } from './dependencies';
 import type { InvalidationBus } from './invalidation-bus';
 import type { ResponseStore } from './store';
@@ -15,7 +16,9 @@ import type { ResponseStore } from './store';
  * on every other process (through the bus): an answer computed between the two,
  * from rows not yet committed, is dropped then. The broadcast is awaited before
  * the write is acknowledged: by the HTTP middleware for requests, and by a
- * Document Service middleware for code that writes without a request.
+ * Document Service middleware for code that writes without a request. With a CDN
+ * purger (src/performance/cdn-purge), the CDN is purged of the same tags after the
+ * broadcast, and the acknowledgement waits for that as well.
  */
 
 /** Models whose rows decide who may read what: any change to them drops every cached answer. */
@@ -38,7 +41,13 @@ interface LifecycleEvent {
   params?: { data?: Record<string, unknown> };
 }
 
-export function watchWrites(strapi: Core.Strapi, store: ResponseStore, bus: InvalidationBus, dependencies: DependencyMap): void {
+export function watchWrites(
+  strapi: Core.Strapi,
+  store: ResponseStore,
+  bus: InvalidationBus,
+  dependencies: DependencyMap,
+  cdnPurger?: CdnPurger,
+): void {
   let readable: Set<string> | undefined;
   /** Every uid some cached answer can depend on: the project's content types and what they reach. */
   const readableUids = () => {
@@ -63,7 +72,10 @@ export function watchWrites(strapi: Core.Strapi, store: ResponseStore, bus: Inva
 
   const afterCommit = (tags: string[] | '*') => {
     store.invalidate(tags);
-    void bus.broadcast(tags);
+    const broadcast = bus.broadcast(tags);
+    // The CDN is purged once no process can serve the old answers any more (else one could hand an old
+    // answer to the CDN after the ban), and the write's acknowledgement waits for the purge too.
+    if (cdnPurger) bus.track(broadcast.then(() => cdnPurger.purge(tags === '*' ? '*' : tags.map((uid) => dependencies.tagName(uid)))));
   };
 
   const onWrite = async (event: LifecycleEvent) => {
