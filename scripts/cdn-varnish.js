@@ -113,6 +113,8 @@ function renderVcl(backend, template = fs.readFileSync(VCL_TEMPLATE, 'utf8')) {
  * @property {number} pid  varnishd's manager process (its child serves the requests)
  * @property {string[]} output  varnishd's output, when piped
  * @property {Promise<number>} exited  its exit code (1 when a signal ended it)
+ * @property {() => boolean} hasExited
+ * @property {import('node:child_process').ChildProcess} child
  * @property {() => Promise<void>} stop  stops it and removes its working folder
  */
 
@@ -170,7 +172,16 @@ async function startVarnish(options) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const urlHost = host.includes(':') ? `[${host}]` : host;
-  return { url: `http://${urlHost}:${options.port}`, port: options.port, pid: /** @type {number} */ (child.pid), output, exited, stop };
+  return {
+    url: `http://${urlHost}:${options.port}`,
+    port: options.port,
+    pid: /** @type {number} */ (child.pid),
+    output,
+    exited,
+    hasExited: () => hasExited,
+    child,
+    stop,
+  };
 }
 
 /**

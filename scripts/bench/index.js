@@ -36,10 +36,11 @@ const { drive, driveMixed } = require('./load');
 const { formatTable, formatGains, resultJson } = require('./report');
 const { startProcess, cleanUp, onCleanup, cleanUpOnSignals, isStopping } = require('./processes');
 const { MODE_ENV, parseVariants, eachPatchVariants, effectiveSwitches, sameSwitches, keepsCache } = require('./variants');
+const { frontedByVarnishEnv, checkVarnishTarget, startVarnishTarget, varnishCacheStatus } = require('./varnish');
 
 const APP_ROOT = path.resolve(__dirname, '..', '..');
 const STRAPI_BIN = path.join(path.dirname(require.resolve('@strapi/strapi/package.json')), 'bin', 'strapi.js');
-const ALL_TARGETS = /** @type {const} */ (['stock', 'cold', 'warm', 'raw', 'ceiling']);
+const ALL_TARGETS = /** @type {const} */ (['stock', 'cold', 'warm', 'varnish', 'raw', 'ceiling']);
 const STRAPI_MODES = /** @type {const} */ (['stock', 'cold', 'warm']);
 const ALL_SCENARIOS = ['S1', 'S2', 'S3', 'S4', 'S5'];
 /** A measured run lasts at least this many of the target's median latencies (see the rounds below). */
@@ -72,7 +73,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --workers N         WORKERS for the CMS, and processes of the raw and ceiling servers
                       (default: WORKERS from the environment, else one per core)
   --scenarios LIST    comma-separated, from S1,S2,S3,S4,S5 (default all)
-  --targets LIST      comma-separated, from stock,cold,warm,raw,ceiling (default all)
+  --targets LIST      comma-separated, from stock,cold,warm,varnish,raw,ceiling (default all;
+                      varnish: Varnish in front of warm, for S1–S4, when varnishd is installed)
   --variants LIST     extra CMS targets, comma-separated name:[base+]VAR=value[+VAR=value...]: the base
                       (stock, cold or warm; warm when omitted) with those variables set, measured
                       like the others and reported with their gain, base req/s ÷ theirs
@@ -127,6 +129,7 @@ function readOptions() {
   };
   const workersRaw = values.workers ?? process.env.WORKERS;
   const targets = /** @type {Target[]} */ (list('targets', values.targets, ALL_TARGETS));
+  checkVarnishTarget(targets);
   const variants = [...(values['each-patch'] ? eachPatchVariants(targets) : []), ...parseVariants(values.variants)];
   /** @type {Set<string>} */
   const names = new Set(ALL_TARGETS);
@@ -454,10 +457,14 @@ async function main() {
   for (const target of instances) {
     say(`starting Strapi (${target.name})`);
     const bootStarted = Date.now();
-    const server = await startStrapi({ ...strapiOptions, name: target.name, switches: target.switches });
+    const server = await startStrapi({ ...strapiOptions, name: target.name, switches: { ...target.switches, ...frontedByVarnishEnv(target.name, options.targets) } });
     running[target.name] = server;
     const memory = targetMemory(server);
     say(`  ready in ${((Date.now() - bootStarted) / 1000).toFixed(0)} s on port ${server.port} (${memory.processes} process(es))`);
+  }
+  if (options.targets.includes('varnish') && running.warm && readIds.length > 0) {
+    const varnish = await startVarnishTarget(running.warm, logDir, say);
+    if (varnish) running.varnish = varnish;
   }
   const reference = running.cold ?? running.stock ?? running.warm;
   if (!reference) throw new Error('--targets must include at least one of stock, cold, warm');
@@ -488,7 +495,7 @@ async function main() {
   for (const scenario of scenarios) {
     /** @type {Record<string, { status: number, text: string, headers: Headers }>} */
     const answers = {};
-    for (const target of [...instances.map((instance) => instance.name), 'raw']) {
+    for (const target of [...instances.map((instance) => instance.name), 'varnish', 'raw']) {
       const server = running[target];
       if (server) answers[target] = await call(server.url, scenario);
     }
@@ -570,7 +577,7 @@ async function main() {
       for (let i = 0; i < 3; i++) {
         const sample = await call(server.url, scenario);
         statements = statementsOf(sample.headers);
-        cacheHeader = sample.headers.get('x-cache');
+        cacheHeader = target === 'varnish' ? varnishCacheStatus(sample.headers) : sample.headers.get('x-cache');
       }
       (checks[scenario.id].cacheHeader ??= {})[target] = cacheHeader;
       byTarget[target] = { statements, cacheHeader, seconds: options.duration, rounds: [] };
