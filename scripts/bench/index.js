@@ -45,10 +45,11 @@ const { writeChart, runSubtitle } = require('./chart');
 const { createProgress } = require('./progress');
 const { startProcess, cleanUp, onCleanup, cleanUpOnSignals, isStopping } = require('./processes');
 const { MODE_ENV, parseVariants, eachPatchVariants, effectiveSwitches, sameSwitches, keepsCache } = require('./variants');
+const { frontedByVarnishEnv, checkVarnishTarget, startVarnishTarget, varnishCacheStatus } = require('./varnish');
 
 const APP_ROOT = path.resolve(__dirname, '..', '..');
 const STRAPI_BIN = path.join(path.dirname(require.resolve('@strapi/strapi/package.json')), 'bin', 'strapi.js');
-const ALL_TARGETS = /** @type {const} */ (['stock', 'cold', 'warm', 'raw', 'ceiling']);
+const ALL_TARGETS = /** @type {const} */ (['stock', 'cold', 'warm', 'varnish', 'raw', 'ceiling']);
 const STRAPI_MODES = /** @type {const} */ (['stock', 'cold', 'warm']);
 /** The mixed read/write scenarios and their share of writes (each write saves and publishes a title). */
 const MIXED_WRITE_SHARES = /** @type {Record<string, number>} */ ({ S5: 0.05, 'S5@1%': 0.01 });
@@ -94,7 +95,8 @@ const USAGE = `Usage: npm run bench -- [options]
                       S5 and S5@1% mix reads with 5% and 1% writes (published titles), S6 reads
                       while 2 editors save drafts (it also measures its reads alone, S1-S3),
                       stampede sends 100 front-page requests at once after a publish (warm)
-  --targets LIST      comma-separated, from stock,cold,warm,raw,ceiling (default all)
+  --targets LIST      comma-separated, from stock,cold,warm,varnish,raw,ceiling (default all;
+                      varnish: Varnish in front of warm, for S1–S4, when varnishd is installed)
   --variants LIST     extra CMS targets, comma-separated name:[base+]VAR=value[+VAR=value...]: the base
                       (stock, cold or warm; warm when omitted) with those variables set, measured
                       like the others and reported with their gain, base req/s ÷ theirs
@@ -150,6 +152,7 @@ function readOptions() {
   };
   const workersRaw = values.workers ?? process.env.WORKERS;
   const targets = /** @type {Target[]} */ (list('targets', values.targets, ALL_TARGETS));
+  checkVarnishTarget(targets);
   const variants = [...(values['each-patch'] ? eachPatchVariants(targets) : []), ...parseVariants(values.variants)];
   /** @type {Set<string>} */
   const names = new Set(ALL_TARGETS);
@@ -490,10 +493,14 @@ async function main() {
   for (const target of instances) {
     say(`starting Strapi (${target.name})`);
     const bootStarted = Date.now();
-    const server = await startStrapi({ ...strapiOptions, name: target.name, switches: target.switches });
+    const server = await startStrapi({ ...strapiOptions, name: target.name, switches: { ...target.switches, ...frontedByVarnishEnv(target.name, options.targets) } });
     running[target.name] = server;
     const memory = targetMemory(server);
     say(`  ready in ${((Date.now() - bootStarted) / 1000).toFixed(0)} s on port ${server.port} (${memory.processes} process(es))`);
+  }
+  if (options.targets.includes('varnish') && running.warm && readIds.length > 0) {
+    const varnish = await startVarnishTarget(running.warm, logDir, say);
+    if (varnish) running.varnish = varnish;
   }
   const reference = running.cold ?? running.stock ?? running.warm;
   if (!reference) throw new Error('--targets must include at least one of stock, cold, warm');
@@ -524,7 +531,7 @@ async function main() {
   for (const scenario of scenarios) {
     /** @type {Record<string, { status: number, text: string, headers: Headers }>} */
     const answers = {};
-    for (const target of [...instances.map((instance) => instance.name), 'raw']) {
+    for (const target of [...instances.map((instance) => instance.name), 'varnish', 'raw']) {
       const server = running[target];
       if (server) answers[target] = await call(server.url, scenario);
     }
@@ -653,7 +660,7 @@ async function main() {
       for (let i = 0; i < 3; i++) {
         const sample = await call(server.url, scenario);
         statements = statementsOf(sample.headers);
-        cacheHeader = sample.headers.get('x-cache');
+        cacheHeader = target === 'varnish' ? varnishCacheStatus(sample.headers) : sample.headers.get('x-cache');
       }
       (checks[scenario.id].cacheHeader ??= {})[target] = cacheHeader;
       byTarget[target] = { statements, cacheHeader, seconds: options.duration, rounds: [] };

@@ -3,6 +3,7 @@ import type { ClientConfig } from 'pg';
 import { readCorsPolicy } from '../../access/cors';
 import { measureResponseCacheWith } from '../../platform/metrics';
 import { isFastPathEnabled, isResponseCacheEnabled, readMilliseconds, readPositiveInteger } from '../../platform/settings';
+import { createCdnPurger, publicCacheControl, type CdnPurger } from '../cdn-purge';
 import { guardPatch, notePatchOff } from '../registry/guard';
 import { PATCHES } from '../registry/patches';
 import { DependencyMap } from './dependencies';
@@ -34,11 +35,12 @@ import { watchWrites } from './write-watcher';
  * RESPONSE_CACHE_FENCE_MS is how long a process may go without hearing
  * its own heartbeat on the invalidation channel before it stops serving cached
  * answers (invalidation-bus.ts explains why that keeps every process exact).
+ * PURGE_VARNISH_URL / PURGE_WEBHOOK_URL purge a CDN of the same tags on every
+ * invalidation (src/performance/cdn-purge).
  */
 
-const DEFAULT_PUBLIC_CACHE_CONTROL = 'public, max-age=0, must-revalidate';
-
 let bus: InvalidationBus | undefined;
+let cdnPurger: CdnPurger | undefined;
 
 /** In `register`: the middleware goes first in the chain, and writes are watched from the start. */
 export function registerResponseCache(strapi: Core.Strapi): void {
@@ -59,7 +61,8 @@ export function registerResponseCache(strapi: Core.Strapi): void {
     fenceMs: readFenceMs(),
     log: strapi.log,
   });
-  watchWrites(strapi, store, bus, dependencies);
+  cdnPurger = createCdnPurger(strapi);
+  watchWrites(strapi, store, bus, dependencies, cdnPurger);
   measureResponseCacheWith(() => ({ entries: store.size, bytes: store.bytes }));
 
   const shared = {
@@ -70,7 +73,7 @@ export function registerResponseCache(strapi: Core.Strapi): void {
     cors: readCorsPolicy(),
     restPrefix: strapi.config.get<string>('api.rest.prefix', '/api'),
     graphqlPath: strapi.config.get<string>('plugin::graphql.endpoint', '/graphql'),
-    publicCacheControl: process.env.CACHE_CONTROL?.trim() || DEFAULT_PUBLIC_CACHE_CONTROL,
+    publicCacheControl: publicCacheControl(cdnPurger !== undefined),
   };
   strapi.server.use(
     createCacheMiddleware({ ...shared, strapi, readTags: new ReadTags(dependencies), graphqlReads: new GraphqlReads(strapi, dependencies) }),
@@ -131,4 +134,6 @@ export function invalidationChannelState(): { enabled: boolean; listening: boole
 export async function stopResponseCache(): Promise<void> {
   await bus?.stop();
   bus = undefined;
+  cdnPurger?.stop();
+  cdnPurger = undefined;
 }

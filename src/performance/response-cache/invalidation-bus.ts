@@ -239,7 +239,19 @@ export class InvalidationBus {
     return tracked;
   }
 
-  /** Waits for every broadcast started so far to be settled. */
+  /**
+   * Makes `drain` wait for `work` as well as for the broadcasts (a CDN purge that follows one), so a write
+   * is acknowledged only once it has settled. A rejection is dropped here: `work` reports its own failures.
+   */
+  track(work: Promise<unknown>): void {
+    const tracked: Promise<void> = work.then(
+      () => undefined,
+      () => undefined,
+    ).finally(() => this.inFlight.delete(tracked));
+    this.inFlight.add(tracked);
+  }
+
+  /** Waits for every broadcast (and tracked work) started so far to be settled. */
   async drain(): Promise<void> {
     if (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
   }

@@ -19,6 +19,7 @@ import {
   type RawRequestAliases,
 } from './request-keys';
 import { READ_HANDLERS } from '../../access/public-read';
+import { withoutSharedFreshness } from '../cdn-purge/cache-control';
 import { answerHeaders } from './answer-headers';
 import { ReadTags, readsPublishedScope } from './read-tags';
 import { SingleFlights } from './single-flight';
@@ -81,6 +82,7 @@ export const PRIVATE_CACHE_CONTROL = 'private, no-cache';
 export function createCacheMiddleware(options: CacheMiddlewareOptions) {
   const { strapi, store, bus, readTags, graphqlReads, aliases } = options;
   const flights = new SingleFlights(store);
+  const unstoredPublicCacheControl = withoutSharedFreshness(options.publicCacheControl);
 
   const describeRead = async (ctx: Context): Promise<Read | null | 'answered'> => {
     const isRestRead = (ctx.method === 'GET' || ctx.method === 'HEAD') && ctx.path.startsWith(`${options.restPrefix}/`);
@@ -192,8 +194,11 @@ export function createCacheMiddleware(options: CacheMiddlewareOptions) {
     }
     metrics.cacheLookups.inc({ result: 'miss' });
     const entry = entryFor(ctx, read, tags, body);
-    if (bus.ready) store.set(read.key, startEpoch, entry);
+    const stored = bus.ready && store.set(read.key, startEpoch, entry);
     answerFromCache(ctx, read, entry, 'miss');
+    // Not stored: it was read across an invalidation, or while fenced, so it may predate a write whose CDN
+    // purge is already done. A shared cache must not keep it past that ban.
+    if (!stored && read.principal === 'public') ctx.set('Cache-Control', unstoredPublicCacheControl);
     return entry;
   };
 
@@ -215,7 +220,12 @@ export function createCacheMiddleware(options: CacheMiddlewareOptions) {
 
     // An identical read already being computed: its answer, when it holds for this request (single-flight.ts).
     const shared = await flights.join(read.key);
-    if (shared) return answerFromCache(ctx, read, shared, 'coalesced');
+    if (shared) {
+      answerFromCache(ctx, read, shared, 'coalesced');
+      // The same rule for an answer shared from a computation whose answer was not stored.
+      if (!store.holds(read.key, shared) && read.principal === 'public') ctx.set('Cache-Control', unstoredPublicCacheControl);
+      return;
+    }
     await flights.lead(read.key, () => compute(ctx, next, read));
   };
 }

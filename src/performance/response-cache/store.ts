@@ -82,6 +82,11 @@ export class ResponseStore {
     return this.entries.get(key);
   }
 
+  /** Whether `entry` is the one stored under `key` now (recency unchanged). */
+  holds(key: string, entry: CachedResponse): boolean {
+    return this.entries.peek(key) === entry;
+  }
+
   /** Stores an answer computed since `startEpoch`, unless one of its tags was invalidated meanwhile. */
   set(key: string, startEpoch: number, entry: CachedResponse): boolean {
     if (this.invalidatedBetween(startEpoch, this.epochValue, entry.tags)) return false;

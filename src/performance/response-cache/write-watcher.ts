@@ -1,8 +1,9 @@
 import type { Core } from '@strapi/strapi';
+import type { CdnPurger } from '../cdn-purge';
 import type { DependencyMap } from './dependencies';
 import type { InvalidationBus } from './invalidation-bus';
 import type { ResponseStore } from './store';
-import { draftTag, typeTag } from './tags';
+import { draftTag, isPublishedScopeTag, typeTag } from './tags';
 import { WriteTags, type RowState } from './write-tags';
 
 /**
@@ -21,7 +22,9 @@ import { WriteTags, type RowState } from './write-tags';
  * transaction: an answer computed between the two, from rows not yet committed,
  * is dropped then. The broadcast is awaited before the write is acknowledged: by
  * the HTTP middleware for requests, and by a Document Service middleware for
- * code that writes without a request.
+ * code that writes without a request. With a CDN purger (src/performance/cdn-purge),
+ * the CDN is purged of the same tags (those public answers carry) after the
+ * broadcast, and the acknowledgement waits for that as well.
  */
 /** Models whose rows decide who may read what: any change to them drops every cached answer. */
 const ACCESS_MODELS = new Set([
@@ -47,7 +50,13 @@ interface LifecycleEvent {
   state: { before?: RowState[]; beforeTags?: Set<string> };
 }
 
-export function watchWrites(strapi: Core.Strapi, store: ResponseStore, bus: InvalidationBus, dependencies: DependencyMap): void {
+export function watchWrites(
+  strapi: Core.Strapi,
+  store: ResponseStore,
+  bus: InvalidationBus,
+  dependencies: DependencyMap,
+  cdnPurger?: CdnPurger,
+): void {
   const writeTags = new WriteTags(strapi, dependencies);
   let readable: Set<string> | undefined;
   /** Every uid some cached answer can depend on: the project's content types and what they reach. */
@@ -78,11 +87,11 @@ export function watchWrites(strapi: Core.Strapi, store: ResponseStore, bus: Inva
 
   const afterCommit = (tags: ReadonlySet<string> | '*') => {
     store.invalidate(tags);
-    if (tags === '*') {
-      void bus.broadcast('*');
-      return;
-    }
-    for (const chunk of chunksOf([...tags])) void bus.broadcast(chunk);
+    const broadcasts = tags === '*' ? [bus.broadcast('*')] : chunksOf([...tags]).map((chunk) => bus.broadcast(chunk));
+    // The CDN is purged of what public answers carry once no process can serve the old answers any more
+    // (else one could hand an old answer to the CDN after the ban); the acknowledgement waits for it too.
+    const purged = tags === '*' ? '*' : [...tags].filter(isPublishedScopeTag);
+    if (cdnPurger && purged.length > 0) bus.track(Promise.all(broadcasts).then(() => cdnPurger.purge(purged)));
   };
 
   /** Tags of the transaction in progress, sent once it commits. */

@@ -105,6 +105,23 @@ export const metrics = {
     help: 'Seconds the response cache spent fenced, counted when its channel was proven again',
     registers: [metricsRegistry],
   }),
+  /**
+   * CDN purges (src/performance/cdn-purge), by target (varnish, webhook) and result: `ok`, or `failed`
+   * once a purge's retries are spent (a write's purge, or a background ban of everything after one).
+   */
+  cdnPurges: new Counter({
+    name: 'news_cms_cdn_purges_total',
+    help: 'CDN purges, by target (varnish, webhook) and result (ok, or failed once its retries were spent)',
+    labelNames: ['target', 'result'] as const,
+    registers: [metricsRegistry],
+  }),
+  /** 1 while a CDN owes a ban of everything: a purge failed and it has not taken one since. */
+  cdnPurgeOwed: new Gauge({
+    name: 'news_cms_cdn_purge_owed',
+    help: 'Processes whose CDN target owes a ban of everything (a purge failed and none has got through since): it may serve answers older than an acknowledged write',
+    labelNames: ['target'] as const,
+    registers: [metricsRegistry],
+  }),
   /** Database connection pool use, collected when scraped: used, free, pending (waiting requests), max. */
   databasePool: new Gauge({
     name: 'news_cms_database_pool_connections',

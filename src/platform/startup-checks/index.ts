@@ -1,3 +1,4 @@
+import { assertCdnPurgeSettings } from '../../performance/cdn-purge/settings';
 import { assertFlags } from '../settings';
 import { assertDatabaseUrl } from './database-url';
 import { assertProductionSecrets } from './production-secrets';
@@ -12,4 +13,6 @@ export function runStartupChecks(env: Record<string, string | undefined> = proce
   assertFlags(env);
   assertProductionSecrets(env, env.NODE_ENV ?? 'development');
   assertDatabaseUrl(env);
+  // PURGE_VARNISH_URL, PURGE_WEBHOOK_URL and CDN_MAX_AGE, even with the response cache off.
+  assertCdnPurgeSettings(env);
 }
