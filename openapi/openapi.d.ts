@@ -121,6 +121,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/webhook-deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Webhooks: every delivery attempt, newest first
+         * @description Readable with an API token only (full access or read-only).
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -363,6 +383,46 @@ export interface components {
             data: components["schemas"]["Person"][];
             meta: {
                 pagination: components["schemas"]["Pagination"];
+            };
+        };
+        /** @description One delivery attempt of one event to one webhook */
+        WebhookDelivery: {
+            id: number;
+            /** @description The webhook (its id in Settings → Webhooks) */
+            webhook: number;
+            /** @example entry.publish */
+            event: string;
+            /**
+             * @description The `webhook-id` header: the same on every attempt of one event
+             * @example msg_0e3c663536c94ddc9936eb9c84a95393
+             */
+            webhookId: string;
+            attempt: number;
+            /**
+             * @description success: the receiver answered 2xx; pending: the attempt failed and another one is scheduled; failed: the attempt failed and none follows (410 Gone, given up, or the webhook was disabled or deleted)
+             * @enum {string}
+             */
+            status: "success" | "pending" | "failed";
+            /** @description The receiver's answer; null when there was none (timeout, refused connection) */
+            statusCode: number | null;
+            durationMs: number;
+            /** @description What went wrong, when something did */
+            error: string | null;
+            /** @example api::article.article */
+            uid: string;
+            documentId: components["schemas"]["DocumentId"];
+            /** Format: date-time */
+            createdAt: string;
+        };
+        WebhookDeliveryListResponse: {
+            data: components["schemas"]["WebhookDelivery"][];
+            meta: {
+                pagination: {
+                    page: number;
+                    pageSize: number;
+                    pageCount: number;
+                    total: number;
+                };
             };
         };
     };
@@ -1028,6 +1088,43 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                /** @description Only this webhook (its id in Settings → Webhooks) */
+                webhook?: number;
+                /** @description Only this event */
+                event?: string;
+                /** @description Only attempts with this outcome */
+                status?: "success" | "pending" | "failed";
+                /** @description Pages of 25 attempts by default and 100 at most (more is answered 400) */
+                pagination?: {
+                    page?: number;
+                    pageSize?: number;
+                };
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of delivery attempts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryListResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };

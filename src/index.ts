@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { bootstrapAccess, registerAccess } from './access';
 import { bootstrapContent, registerContent } from './content';
-import { bootstrapIntegrations, registerIntegrations } from './integrations';
+import { bootstrapIntegrations, registerIntegrations, stopIntegrations } from './integrations';
 import { registerLimits, startLimits, stopLimits } from './limits';
 import { bootstrapPerformance, registerPerformance, reportPatches, stopPerformance } from './performance';
 import { registerPlatform, startPlatform } from './platform';
@@ -16,7 +16,8 @@ export default {
     // Start-up checks first; then readiness, metrics and database faults, ahead of the response cache.
     registerPlatform(strapi);
     registerAccess(strapi);
-    // Webhook settings checked; the OpenAPI contract served ahead of the limits and the cache.
+    // Webhook settings checked, Strapi's runner left the entry events, the OpenAPI contract
+    // served ahead of the limits and the cache.
     registerIntegrations(strapi);
     registerLimits(strapi);
     // After the limits: their GraphQL argument checks must wrap the batching's resolvers.
@@ -36,7 +37,9 @@ export default {
     reportPatches(strapi);
   },
 
-  async destroy() {
+  async destroy({ strapi }: { strapi: Core.Strapi }) {
+    // First: deliveries in flight finish while the database is still there.
+    await stopIntegrations(strapi);
     await stopPerformance();
     await stopLimits();
   },

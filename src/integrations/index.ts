@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { serveOpenApiDocument } from './openapi';
-import { checkProductionWebhookSecret, checkWebhookSettings } from './webhooks';
+import { checkProductionWebhookSecret, checkWebhookSettings, registerWebhookDelivery, startWebhookDelivery, stopWebhookDelivery } from './webhooks';
 
 /**
  * What other systems rely on: the OpenAPI contract of the content API (`/openapi.json`)
@@ -8,9 +8,15 @@ import { checkProductionWebhookSecret, checkWebhookSettings } from './webhooks';
  */
 export function registerIntegrations(strapi: Core.Strapi): void {
   checkWebhookSettings();
+  registerWebhookDelivery(strapi);
   serveOpenApiDocument(strapi);
 }
 
 export async function bootstrapIntegrations(strapi: Core.Strapi): Promise<void> {
   await checkProductionWebhookSecret(strapi);
+  await startWebhookDelivery(strapi);
+}
+
+export async function stopIntegrations(strapi: Core.Strapi): Promise<void> {
+  await stopWebhookDelivery(strapi);
 }

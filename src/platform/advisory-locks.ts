@@ -12,7 +12,15 @@ export const ADVISORY_LOCK_KEYS = {
   readIndexes: 74042023,
   /** The published-row counters' triggers, after the schema sync (src/performance/published-counts). */
   publishedCounters: 74042024,
+  /** The webhook queue's schema and the delivery log's table, after the schema sync (src/integrations/webhooks). */
+  webhookQueue: 74042025,
 } as const;
+
+/**
+ * The class of the two-key locks `(class, hashtext(queue name))` that order one webhook queue's
+ * jobs (src/integrations/webhooks/queue.ts): a different key space from the one-key locks above.
+ */
+export const WEBHOOK_QUEUE_LOCK_CLASS = 74042026;
 
 export type AdvisoryLock = keyof typeof ADVISORY_LOCK_KEYS;
 

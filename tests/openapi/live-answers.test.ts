@@ -38,17 +38,26 @@ test('GET /openapi.json serves the committed file, publicly, with an ETag', asyn
   expect(again.status).toBe(304);
 });
 
-test('the contract has an operation for every content-API route of the content types, and no other', () => {
+test('the contract has an operation for every content-API route of the content types and the other endpoints, and no other', () => {
   const routes = Object.values(suite.app.strapi.apis).flatMap((api) =>
     Object.values((api as { routes: Record<string, { type?: string; routes: Array<{ method: string; path: string }> }> }).routes).flatMap((router) =>
       router.routes.map((route) => `${route.method.toLowerCase()} /api${route.path.replace(':id', '{documentId}')}`),
     ),
   );
+  // Content-API routes outside the content types (scripts/openapi/other-endpoints.js).
+  const otherRoutes = ['get /api/webhook-deliveries'];
   const documented = Object.entries(contract.paths).flatMap(([pathTemplate, item]) =>
     Object.keys(item).filter((key) => key !== 'parameters').map((method) => `${method} ${pathTemplate}`),
   );
   expect(routes.length).toBe(15);
-  expect([...documented].sort()).toEqual([...routes].sort());
+  expect([...documented].sort()).toEqual([...routes, ...otherRoutes].sort());
+});
+
+test('the webhook delivery log answers as the contract says: a page with a token, 401 without, 400 on bad input', async () => {
+  const page = expectContract('get', '/api/webhook-deliveries', await get('/api/webhook-deliveries?pagination[pageSize]=5', suite.token), 200);
+  expect(page.meta.pagination).toMatchObject({ page: 1, pageSize: 5 });
+  expectContract('get', '/api/webhook-deliveries', await get('/api/webhook-deliveries'), 401);
+  expectContract('get', '/api/webhook-deliveries', await get('/api/webhook-deliveries?status=lost', suite.token), 400);
 });
 
 describe.each([

@@ -290,6 +290,29 @@ export const PATCHES = {
     },
   } satisfies Patch<unknown>,
 
+  webhookDelivery: {
+    name: 'webhook-delivery',
+    kind: 'safety',
+    replaces: "@strapi/core webhook runner's createListener (it no longer listens to the entry.* events, which the durable queue delivers; run, add, update and remove stay Strapi's)",
+    package: '@strapi/core',
+    verifiedWith: VERIFIED_STRAPI_VERSION,
+    switch: 'always on',
+    onOtherVersion: 'install if the shape holds',
+    onOtherShape: 'refuse to start',
+    installedBy: 'registerIntegrations, in register',
+    measuredGain: 'not a performance patch: without it every entry event would also go out a second time, unsigned',
+    shape: (runner: unknown) => {
+      const problem = firstProblem(
+        expectMethod(runner, 'webhookRunner', 'createListener', 1),
+        expectMethod(runner, 'webhookRunner', 'deleteListener', 1),
+        expectMethod(runner, 'webhookRunner', 'run', 2),
+        expectMethod(runner, 'webhookRunner', 'add', 1),
+      );
+      if (problem) return problem;
+      return propertyOf(runner, 'listeners') instanceof Map ? undefined : 'webhookRunner.listeners is not a Map';
+    },
+  } satisfies Patch<unknown>,
+
   drainOnSignal: {
     name: 'drain-on-signal',
     kind: 'safety',
