@@ -12,6 +12,8 @@ export const ADVISORY_LOCK_KEYS = {
   readIndexes: 74042023,
   /** The published-row counters' triggers, after the schema sync (src/performance/published-counts). */
   publishedCounters: 74042024,
+  /** The search index's table, functions and triggers, after the schema sync (src/content/search). */
+  searchIndex: 74042025,
 } as const;
 
 export type AdvisoryLock = keyof typeof ADVISORY_LOCK_KEYS;

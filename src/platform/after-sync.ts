@@ -6,7 +6,9 @@ import type { Core } from '@strapi/strapi';
  * 1. `read indexes` (src/performance/read-indexes): indexes Strapi does not create, on tables
  *    that exist only from the sync on (a fresh database has none before it);
  * 2. `published counters` (src/performance/published-counts): triggers and counts on the same
- *    tables, then the counters are read in place of Strapi's count.
+ *    tables, then the counters are read in place of Strapi's count;
+ * 3. `search index` (src/content/search): the extensions, the documents table and the triggers
+ *    that keep it, re-indexing a table whose triggers were missing.
  *
  * One hook runs every step, so the order is the one written here, not the order in which modules
  * happened to register. Each step runs in its own transaction under its own advisory lock
@@ -14,7 +16,7 @@ import type { Core } from '@strapi/strapi';
  * PostgreSQL counter store needs it, and the store creates it on its own pool when it starts
  * (src/limits/rate-limits/store.ts); Strapi's sync leaves it alone, as it never created it.
  */
-const ORDER = ['read indexes', 'published counters'] as const;
+const ORDER = ['read indexes', 'published counters', 'search index'] as const;
 
 export type AfterSyncStep = (typeof ORDER)[number];
 

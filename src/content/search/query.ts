@@ -1,0 +1,196 @@
+import { SEARCH_LIMITS } from '../../limits/page-sizes';
+import { SEARCH_CONFIGURATION, SEARCH_TABLE, UNACCENT_FUNCTION } from './index-schema';
+import { quoted, type SearchedType, type SearchType } from './searched-types';
+import { MARK_END, MARK_START } from './snippet';
+
+export type SearchStatus = 'published' | 'draft';
+
+/** A checked search: what the REST query or the GraphQL arguments asked for. */
+export interface SearchRequest {
+  text: string;
+  types: readonly SearchType[];
+  status: SearchStatus;
+  page: number;
+  pageSize: number;
+}
+
+/** One hit as the database gives it; the snippet still has the raw marks (see snippet.ts). */
+export interface RawHit {
+  type: SearchType;
+  documentId: string;
+  slug: string;
+  title: string;
+  snippet: string;
+  score: number;
+}
+
+export interface RawAnswer {
+  hits: RawHit[];
+  /** Matches counted, at most the window (plus one, to tell whether there were more). */
+  matched: number;
+  /** True when the hits are titles spelled like the query, because no document matched its words. */
+  fallback: boolean;
+}
+
+interface Knex {
+  raw: (sql: string, bindings?: readonly unknown[]) => PromiseLike<{ rows: Array<Record<string, unknown>> }>;
+  transaction: <T>(work: (trx: Knex) => Promise<T>) => Promise<T>;
+}
+
+/** How close a title must be to the query (pg_trgm's word similarity, 0 to 1) to be offered when no word matched. */
+const SIMILAR_TITLE_THRESHOLD = 0.5;
+/** How close a title's word must be to one of the query's to be marked in a fallback hit's snippet. */
+const SIMILAR_WORD_THRESHOLD = 0.3;
+
+/** ts_headline: the marks are two private-use characters, stripped from the text first, made into <mark> once escaped. */
+const HEADLINE_OPTIONS = `StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=35, MinWords=15, ShortWord=3, MaxFragments=2, FragmentDelimiter=" … "`;
+const MARKS = `${MARK_START}${MARK_END}`;
+
+const tsquery = (parameter: string) => `websearch_to_tsquery('${SEARCH_CONFIGURATION}', ${UNACCENT_FUNCTION}(${parameter}))`;
+const foldedTitle = (alias: string) => `${UNACCENT_FUNCTION}(lower(${alias}.title))`;
+
+/** The ORDER BY of the page: best score first, then newest, then a fixed order. */
+const PAGE_ORDER = 'score DESC, recency DESC NULLS LAST, type, row_id DESC';
+
+/**
+ * The page of the ranked matches (`ranked`: type, row_id, recency, score), with
+ * each hit's document id, slug, title and snippet read from its content row,
+ * and the number of matches: one row even when the page is empty.
+ * `highlight(type, alias)` is the tsquery the snippet marks, for the content row `alias`
+ * of `type`; each type's takes the query as its one parameter.
+ */
+function pageStatement(types: readonly SearchedType[], highlight: (type: SearchedType, alias: string) => string): string {
+  const hits = types.map(
+    (type) => `SELECT p.position, p.type, p.score,
+         x.${quoted(type.columns.documentId)} AS "documentId", x.${quoted(type.columns.slug)} AS slug, x.${quoted(type.columns.title)} AS title,
+         ts_headline('${SEARCH_CONFIGURATION}', translate(${type.snippetText('x')}, '${MARKS}', ''), ${highlight(type, 'x')}, '${HEADLINE_OPTIONS}') AS snippet
+       FROM page p JOIN ${quoted(type.table)} x ON p.type = '${type.type}' AND x.${quoted(type.columns.id)} = p.row_id`,
+  );
+  return `page AS (
+    SELECT ranked.*, row_number() OVER (ORDER BY ${PAGE_ORDER}) AS position FROM ranked ORDER BY position OFFSET ? LIMIT ?
+  )
+  SELECT counted.matched, hit.* FROM (SELECT count(*)::int AS matched FROM matches) counted
+    LEFT JOIN (${hits.join('\n    UNION ALL\n    ')}) hit ON true
+   ORDER BY hit.position`;
+}
+
+/**
+ * Full text: the matches of the query's words, newest first, at most the
+ * window (plus one, to know whether there were more); those ranked by
+ * ts_rank_cd (normalised to 0–1 by rank / (rank + 1): the same order); then
+ * the page. Each type's partition is read with its own plan: the recency index
+ * with the query as a filter for a common word (it stops after the window), the
+ * GIN index for a rare one. The query is written out where it is used, not
+ * taken from a CTE, so the planner sees its value and how common its words are.
+ */
+function fullTextStatement(types: readonly SearchedType[], status: SearchStatus): string {
+  return `WITH matches AS MATERIALIZED (
+    SELECT d.type, d.row_id, d.recency, d.vector FROM ${SEARCH_TABLE} d
+     WHERE d.${status} AND d.type IN (${types.map((type) => `'${type.type}'`).join(', ')}) AND d.vector @@ ${tsquery('?')}
+     ORDER BY d.recency DESC NULLS LAST, d.row_id DESC, d.type LIMIT ?
+  ),
+  ranked AS (
+    SELECT m.type, m.row_id, m.recency, ts_rank_cd(m.vector, ${tsquery('?')}, 32) AS score
+      FROM (SELECT * FROM matches ORDER BY recency DESC NULLS LAST, row_id DESC, type LIMIT ?) m
+  ),
+  ${pageStatement(types, () => tsquery('?'))}`;
+}
+
+/**
+ * The fallback: titles (names) whose words are spelled like the query's, by
+ * pg_trgm's word similarity through the trigram index, most similar first.
+ * A snippet marks the words of the hit's title that are close to one of the
+ * query's words, wherever they occur in its text.
+ */
+function similarTitlesStatement(types: readonly SearchedType[], status: SearchStatus): string {
+  const asked = `${UNACCENT_FUNCTION}(lower(?))`;
+  const highlight = (type: SearchedType, alias: string) => `coalesce((
+      SELECT to_tsquery('${SEARCH_CONFIGURATION}', string_agg(word, ' | '))
+        FROM regexp_split_to_table(${UNACCENT_FUNCTION}(lower(${alias}.${quoted(type.columns.title)})), '[^[:alnum:]]+') AS word
+       WHERE word <> '' AND EXISTS (
+         SELECT 1 FROM regexp_split_to_table(${asked}, '[^[:alnum:]]+') AS asked_word
+          WHERE asked_word <> '' AND similarity(word, asked_word) >= ${SIMILAR_WORD_THRESHOLD})
+    ), ''::tsquery)`;
+  return `WITH matches AS MATERIALIZED (
+    SELECT d.type, d.row_id, d.recency, word_similarity(${asked}, ${foldedTitle('d')}) AS score FROM ${SEARCH_TABLE} d
+     WHERE d.${status} AND d.type IN (${types.map((type) => `'${type.type}'`).join(', ')}) AND ${asked} <% ${foldedTitle('d')}
+     ORDER BY score DESC, d.recency DESC NULLS LAST, d.row_id DESC, d.type LIMIT ?
+  ),
+  ranked AS (
+    SELECT type, row_id, recency, score FROM matches ORDER BY score DESC, recency DESC NULLS LAST, row_id DESC, type LIMIT ?
+  ),
+  ${pageStatement(types, highlight)}`;
+}
+
+/** The hits of a result row set (the first row carries the count; an empty page has one row without a hit). */
+function readRows(rows: Array<Record<string, unknown>>): { hits: RawHit[]; matched: number } {
+  const matched = Number(rows[0]?.matched ?? 0);
+  const hits = rows
+    .filter((row) => row.type !== null && row.type !== undefined)
+    .map((row) => ({
+      type: row.type as SearchType,
+      documentId: String(row.documentId),
+      slug: String(row.slug ?? ''),
+      title: String(row.title ?? ''),
+      snippet: String(row.snippet ?? ''),
+      score: Number(row.score),
+    }));
+  return { hits, matched };
+}
+
+/**
+ * Words the similar-title fallback compares: the query without what
+ * websearch syntax makes a condition rather than a word (`-word` excludes,
+ * `or` joins) and without quotes. Empty when nothing is left.
+ */
+export function fallbackText(text: string): string {
+  return text
+    .replace(/"/g, ' ')
+    .split(/\s+/)
+    .filter((word) => word !== '' && !word.startsWith('-') && word.toLowerCase() !== 'or')
+    .join(' ');
+}
+
+/**
+ * Runs a search. `types` are the searched types the request asked for, as
+ * resolved from the database's metadata. The full-text statement answers
+ * almost every search in one round trip; only when it matches nothing, the
+ * query has words PostgreSQL can search for (not only stop words) and the
+ * fallback has text left, the similar-title statement runs, in a
+ * transaction that sets pg_trgm's threshold for itself.
+ */
+export async function runSearch(knex: Knex, types: readonly SearchedType[], request: SearchRequest): Promise<RawAnswer> {
+  const window = SEARCH_LIMITS.resultWindow;
+  const offset = (request.page - 1) * request.pageSize;
+  const perType = (value: string) => types.map(() => value);
+  const fullText = await knex.raw(fullTextStatement(types, request.status), [
+    request.text,
+    window + 1,
+    request.text,
+    window,
+    offset,
+    request.pageSize,
+    ...perType(request.text),
+  ]);
+  const found = readRows(fullText.rows);
+  if (found.matched > 0) return { ...found, fallback: false };
+
+  const similarTo = fallbackText(request.text);
+  if (similarTo.length < 3) return { ...found, fallback: false };
+  const { rows } = await knex.raw(`SELECT numnode(${tsquery('?')}) > 0 AS has_words`, [request.text]);
+  if (rows[0]?.has_words !== true) return { ...found, fallback: false };
+
+  const similar = await knex.transaction(async (trx) => {
+    await trx.raw(`SELECT set_config('pg_trgm.word_similarity_threshold', ?, true)`, [String(SIMILAR_TITLE_THRESHOLD)]);
+    return trx.raw(similarTitlesStatement(types, request.status), [
+      similarTo,
+      similarTo,
+      window + 1,
+      window,
+      offset,
+      request.pageSize,
+      ...perType(similarTo),
+    ]);
+  });
+  return { ...readRows(similar.rows), fallback: true };
+}
