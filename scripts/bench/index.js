@@ -36,12 +36,13 @@ const { drive, driveMixed } = require('./load');
 const { formatTable, formatGains, resultJson } = require('./report');
 const { startProcess, cleanUp, onCleanup, cleanUpOnSignals, isStopping } = require('./processes');
 const { MODE_ENV, parseVariants, eachPatchVariants, effectiveSwitches, sameSwitches, keepsCache } = require('./variants');
+const { measureSearch } = require('./search');
 
 const APP_ROOT = path.resolve(__dirname, '..', '..');
 const STRAPI_BIN = path.join(path.dirname(require.resolve('@strapi/strapi/package.json')), 'bin', 'strapi.js');
 const ALL_TARGETS = /** @type {const} */ (['stock', 'cold', 'warm', 'raw', 'ceiling']);
 const STRAPI_MODES = /** @type {const} */ (['stock', 'cold', 'warm']);
-const ALL_SCENARIOS = ['S1', 'S2', 'S3', 'S4', 'S5'];
+const ALL_SCENARIOS = ['S1', 'S2', 'S3', 'S4', 'S5', 'S7'];
 /** A measured run lasts at least this many of the target's median latencies (see the rounds below). */
 const RUN_LATENCIES = 20;
 /** Connections the embedded server allows at least (PostgreSQL's default is 100); more with many CMS targets. */
@@ -71,7 +72,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --connections N     concurrent connections (default 10)
   --workers N         WORKERS for the CMS, and processes of the raw and ceiling servers
                       (default: WORKERS from the environment, else one per core)
-  --scenarios LIST    comma-separated, from S1,S2,S3,S4,S5 (default all)
+  --scenarios LIST    comma-separated, from S1,S2,S3,S4,S5,S7 (default all; S7: search, scripts/bench/search.js)
   --targets LIST      comma-separated, from stock,cold,warm,raw,ceiling (default all)
   --variants LIST     extra CMS targets, comma-separated name:[base+]VAR=value[+VAR=value...]: the base
                       (stock, cold or warm; warm when omitted) with those variables set, measured
@@ -374,7 +375,7 @@ async function main() {
   const instances = strapiTargets.filter((target) => !target.sameAs);
   /** Target names are padded to this width in the progress lines. */
   const nameWidth = Math.max(7, ...strapiTargets.map((target) => target.name.length));
-  const readIds = options.scenarios.filter((id) => id !== 'S5');
+  const readIds = options.scenarios.filter((id) => id !== 'S5' && id !== 'S7');
   say(
     `${options.articles} articles; scenarios ${options.scenarios.join(', ')}; targets ${options.targets.join(', ')}; ` +
       `${options.connections} connections, ${options.warmup} s warm-up + ${options.rounds} × ${options.duration} s per target; ` +
@@ -654,6 +655,23 @@ async function main() {
     }
   }
 
+  /** @type {Record<string, unknown> | undefined} */
+  let searchDetails;
+  if (options.scenarios.includes('S7')) {
+    const search = await measureSearch({
+      running,
+      createToken: () => createFullAccessToken(reference.url, admin),
+      db,
+      load: { connections: options.connections, seconds: options.duration, rounds: options.rounds, warmup: options.warmup },
+      waitUntilIdle,
+      say,
+    });
+    figures.S7 = search.figures;
+    errors += search.errors;
+    runs.push(...search.runs);
+    searchDetails = { title: search.title, ...search.details };
+  }
+
   // A variant that is another target has that target's figures.
   for (const target of strapiTargets) {
     if (!target.sameAs) continue;
@@ -667,6 +685,7 @@ async function main() {
   /** @type {Record<string, string>} */
   const titles = Object.fromEntries(readScenarios(slug).map((scenario) => [scenario.id, `${scenario.title}: ${scenario.method} ${scenario.path}`]));
   titles.S5 = 'mixed: 95% reads of S1–S3 (S3 over 25 documents), 5% REST PUTs of their titles with a full-access token';
+  if (searchDetails) titles.S7 = String(searchDetails.title);
   console.log('');
   const layout = tableRows(options.targets, strapiTargets);
   console.log(formatTable(figures, titles, layout));
@@ -696,6 +715,7 @@ async function main() {
         s3Slug: slug,
         memory,
         checks,
+        ...(searchDetails ? { search: searchDetails } : {}),
         runs,
       },
       null,
