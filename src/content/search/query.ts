@@ -32,8 +32,13 @@ export interface RawAnswer {
   fallback: boolean;
 }
 
+/**
+ * The statements take knex's named bindings (`:text`, repeated where the value
+ * is used): the query text goes in more than once, and a name cannot be
+ * miscounted as a position can.
+ */
 interface Knex {
-  raw: (sql: string, bindings?: readonly unknown[]) => PromiseLike<{ rows: Array<Record<string, unknown>> }>;
+  raw: (sql: string, bindings?: Readonly<Record<string, unknown>>) => PromiseLike<{ rows: Array<Record<string, unknown>> }>;
   transaction: <T>(work: (trx: Knex) => Promise<T>) => Promise<T>;
 }
 
@@ -57,7 +62,7 @@ const PAGE_ORDER = 'score DESC, recency DESC NULLS LAST, type, row_id DESC';
  * each hit's document id, slug, title and snippet read from its content row,
  * and the number of matches: one row even when the page is empty.
  * `highlight(type, alias)` is the tsquery the snippet marks, for the content row `alias`
- * of `type`; each type's takes the query as its one parameter.
+ * of `type`. Bindings: `:offset`, `:pageSize`.
  */
 function pageStatement(types: readonly SearchedType[], highlight: (type: SearchedType, alias: string) => string): string {
   const hits = types.map(
@@ -67,7 +72,7 @@ function pageStatement(types: readonly SearchedType[], highlight: (type: Searche
        FROM page p JOIN ${quoted(type.table)} x ON p.type = '${type.type}' AND x.${quoted(type.columns.id)} = p.row_id`,
   );
   return `page AS (
-    SELECT ranked.*, row_number() OVER (ORDER BY ${PAGE_ORDER}) AS position FROM ranked ORDER BY position OFFSET ? LIMIT ?
+    SELECT ranked.*, row_number() OVER (ORDER BY ${PAGE_ORDER}) AS position FROM ranked ORDER BY position OFFSET :offset LIMIT :pageSize
   )
   SELECT counted.matched, hit.* FROM (SELECT count(*)::int AS matched FROM matches) counted
     LEFT JOIN (${hits.join('\n    UNION ALL\n    ')}) hit ON true
@@ -78,32 +83,44 @@ function pageStatement(types: readonly SearchedType[], highlight: (type: Searche
  * Full text: the matches of the query's words, newest first, at most the
  * window (plus one, to know whether there were more); those ranked by
  * ts_rank_cd (normalised to 0–1 by rank / (rank + 1): the same order); then
- * the page. Each type's partition is read with its own plan: the recency index
- * with the query as a filter for a common word (it stops after the window), the
- * GIN index for a rare one. The query is written out where it is used, not
- * taken from a CTE, so the planner sees its value and how common its words are.
+ * the page.
+ *
+ * Each type's matches are a query of their own, planned with that type's
+ * statistics: for a word common among articles, the recency index with the
+ * query as a filter, which stops after the window; for a word rare among
+ * people, the GIN index and a sort of the few it finds. (One query over all
+ * types would merge the types' recency indexes, and scan every person to
+ * learn that none matches a word only articles hold.) The query is written
+ * out where it is used, not taken from a CTE, so the planner sees its value
+ * and how common its words are. Bindings: `:text`, `:matchLimit` (the window
+ * plus one), `:window`, and the page's.
  */
 function fullTextStatement(types: readonly SearchedType[], status: SearchStatus): string {
+  const perType = types.map(
+    (type) => `(SELECT d.type, d.row_id, d.recency, d.vector FROM ${SEARCH_TABLE} d
+       WHERE d.${status} AND d.type = '${type.type}' AND d.vector @@ ${tsquery(':text')}
+       ORDER BY d.recency DESC NULLS LAST, d.row_id DESC LIMIT :matchLimit)`,
+  );
   return `WITH matches AS MATERIALIZED (
-    SELECT d.type, d.row_id, d.recency, d.vector FROM ${SEARCH_TABLE} d
-     WHERE d.${status} AND d.type IN (${types.map((type) => `'${type.type}'`).join(', ')}) AND d.vector @@ ${tsquery('?')}
-     ORDER BY d.recency DESC NULLS LAST, d.row_id DESC, d.type LIMIT ?
+    SELECT * FROM (${perType.join('\n     UNION ALL ')}) per_type
+     ORDER BY recency DESC NULLS LAST, row_id DESC, type LIMIT :matchLimit
   ),
   ranked AS (
-    SELECT m.type, m.row_id, m.recency, ts_rank_cd(m.vector, ${tsquery('?')}, 32) AS score
-      FROM (SELECT * FROM matches ORDER BY recency DESC NULLS LAST, row_id DESC, type LIMIT ?) m
+    SELECT m.type, m.row_id, m.recency, ts_rank_cd(m.vector, ${tsquery(':text')}, 32) AS score
+      FROM (SELECT * FROM matches ORDER BY recency DESC NULLS LAST, row_id DESC, type LIMIT :window) m
   ),
-  ${pageStatement(types, () => tsquery('?'))}`;
+  ${pageStatement(types, () => tsquery(':text'))}`;
 }
 
 /**
  * The fallback: titles (names) whose words are spelled like the query's, by
  * pg_trgm's word similarity through the trigram index, most similar first.
  * A snippet marks the words of the hit's title that are close to one of the
- * query's words, wherever they occur in its text.
+ * query's words, wherever they occur in its text. Bindings: `:similar` (the
+ * words compared), `:matchLimit`, `:window` and the page's.
  */
 function similarTitlesStatement(types: readonly SearchedType[], status: SearchStatus): string {
-  const asked = `${UNACCENT_FUNCTION}(lower(?))`;
+  const asked = `${UNACCENT_FUNCTION}(lower(:similar))`;
   const highlight = (type: SearchedType, alias: string) => `coalesce((
       SELECT to_tsquery('${SEARCH_CONFIGURATION}', string_agg(word, ' | '))
         FROM regexp_split_to_table(${UNACCENT_FUNCTION}(lower(${alias}.${quoted(type.columns.title)})), '[^[:alnum:]]+') AS word
@@ -114,10 +131,10 @@ function similarTitlesStatement(types: readonly SearchedType[], status: SearchSt
   return `WITH matches AS MATERIALIZED (
     SELECT d.type, d.row_id, d.recency, word_similarity(${asked}, ${foldedTitle('d')}) AS score FROM ${SEARCH_TABLE} d
      WHERE d.${status} AND d.type IN (${types.map((type) => `'${type.type}'`).join(', ')}) AND ${asked} <% ${foldedTitle('d')}
-     ORDER BY score DESC, d.recency DESC NULLS LAST, d.row_id DESC, d.type LIMIT ?
+     ORDER BY score DESC, d.recency DESC NULLS LAST, d.row_id DESC, d.type LIMIT :matchLimit
   ),
   ranked AS (
-    SELECT type, row_id, recency, score FROM matches ORDER BY score DESC, recency DESC NULLS LAST, row_id DESC, type LIMIT ?
+    SELECT type, row_id, recency, score FROM matches ORDER BY score DESC, recency DESC NULLS LAST, row_id DESC, type LIMIT :window
   ),
   ${pageStatement(types, highlight)}`;
 }
@@ -161,36 +178,19 @@ export function fallbackText(text: string): string {
  */
 export async function runSearch(knex: Knex, types: readonly SearchedType[], request: SearchRequest): Promise<RawAnswer> {
   const window = SEARCH_LIMITS.resultWindow;
-  const offset = (request.page - 1) * request.pageSize;
-  const perType = (value: string) => types.map(() => value);
-  const fullText = await knex.raw(fullTextStatement(types, request.status), [
-    request.text,
-    window + 1,
-    request.text,
-    window,
-    offset,
-    request.pageSize,
-    ...perType(request.text),
-  ]);
+  const page = { matchLimit: window + 1, window, offset: (request.page - 1) * request.pageSize, pageSize: request.pageSize };
+  const fullText = await knex.raw(fullTextStatement(types, request.status), { ...page, text: request.text });
   const found = readRows(fullText.rows);
   if (found.matched > 0) return { ...found, fallback: false };
 
-  const similarTo = fallbackText(request.text);
-  if (similarTo.length < 3) return { ...found, fallback: false };
-  const { rows } = await knex.raw(`SELECT numnode(${tsquery('?')}) > 0 AS has_words`, [request.text]);
+  const similar = fallbackText(request.text);
+  if (similar.length < 3) return { ...found, fallback: false };
+  const { rows } = await knex.raw(`SELECT numnode(${tsquery(':text')}) > 0 AS has_words`, { text: request.text });
   if (rows[0]?.has_words !== true) return { ...found, fallback: false };
 
-  const similar = await knex.transaction(async (trx) => {
-    await trx.raw(`SELECT set_config('pg_trgm.word_similarity_threshold', ?, true)`, [String(SIMILAR_TITLE_THRESHOLD)]);
-    return trx.raw(similarTitlesStatement(types, request.status), [
-      similarTo,
-      similarTo,
-      window + 1,
-      window,
-      offset,
-      request.pageSize,
-      ...perType(similarTo),
-    ]);
+  const answer = await knex.transaction(async (trx) => {
+    await trx.raw(`SELECT set_config('pg_trgm.word_similarity_threshold', :threshold, true)`, { threshold: String(SIMILAR_TITLE_THRESHOLD) });
+    return trx.raw(similarTitlesStatement(types, request.status), { ...page, similar });
   });
-  return { ...readRows(similar.rows), fallback: true };
+  return { ...readRows(answer.rows), fallback: true };
 }
