@@ -1,5 +1,5 @@
 import { createRandom, seedFromEnvironment, type Random } from '../helpers/prng';
-import { createApiToken, graphql, useStrapi } from '../helpers/strapi';
+import { adminLogin, createApiToken, graphql, useStrapi } from '../helpers/strapi';
 
 /**
  * Search (src/content/search) as readers use it, over REST and GraphQL: on the
@@ -137,6 +137,34 @@ describe('the seeded story', () => {
       expect(result.errors).toBeUndefined();
       expect(result.data!.search).toEqual(await search(query));
     }
+  });
+});
+
+describe('who may search', () => {
+  it('the Public role holds the search action, which the admin lists beside the content types', async () => {
+    const jwt = await adminLogin(suite.app);
+    const permissions = await suite.app.http().get('/users-permissions/permissions').set('Authorization', `Bearer ${jwt}`).expect(200);
+    expect(permissions.body.permissions['api::search'].controllers.search.find).toBeDefined();
+    const roles = await suite.app.http().get('/users-permissions/roles').set('Authorization', `Bearer ${jwt}`).expect(200);
+    const publicRole = roles.body.roles.find((role: { type: string }) => role.type === 'public');
+    const role = await suite.app.http().get(`/users-permissions/roles/${publicRole.id}`).set('Authorization', `Bearer ${jwt}`).expect(200);
+    expect(role.body.role.permissions['api::search'].controllers.search.find.enabled).toBe(true);
+  });
+
+  it('without the permission, the public is refused over REST and GraphQL; a token still searches', async () => {
+    const permissions = suite.app.strapi.db.query('plugin::users-permissions.permission');
+    const granted = await permissions.findOne({ where: { action: 'api::search.search.find', role: { type: 'public' } }, populate: ['role'] });
+    expect(granted).not.toBeNull();
+    await permissions.delete({ where: { id: granted.id } });
+    try {
+      await suite.app.http().get('/api/search').query({ q: 'Zarepour' }).expect(403);
+      const result = await graphql(suite.app, SEARCH_QUERY, { q: 'Zarepour' });
+      expect(result.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+      expect((await search({ q: 'Zarepour' }, suite.token)).data.length).toBe(2);
+    } finally {
+      await permissions.create({ data: { action: 'api::search.search.find', role: granted.role.id } });
+    }
+    expect((await search({ q: 'Zarepour' })).data.length).toBe(2);
   });
 });
 
