@@ -176,6 +176,18 @@ describe('the index follows every write path, in the writing transaction', () =>
     expect((await search(bulk)).data).toEqual([]);
   });
 
+  it('a writer whose search path does not hold the app\'s schema (a script, psql) is indexed too', async () => {
+    const word = uniqueWord();
+    await knexOf().transaction(async (trx) => {
+      await trx.raw('SET LOCAL search_path TO pg_catalog');
+      await trx.raw(
+        `INSERT INTO public.people (document_id, name, slug, published_at, created_at, updated_at) VALUES (?, ?, ?, now(), now(), now())`,
+        [`path${word}`, `Path ${word}`, `path-${word}`],
+      );
+    });
+    expect((await search(word)).data.map((hit) => hit.title)).toEqual([`Path ${word}`]);
+  });
+
   it('TRUNCATE empties a type, and its rollback brings every document back', async () => {
     const before = await knexOf().raw(`SELECT count(*)::int AS n FROM ${SEARCH_TABLE} WHERE type = 'event'`);
     expect(before.rows[0].n).toBeGreaterThan(0);
@@ -236,7 +248,7 @@ describe('each start repairs the index', () => {
   const install = () => suite.app.strapi.db.transaction(({ trx }) => installSearchIndex(trx as unknown as IndexKnex, types));
 
   it('a start with everything in place rebuilds nothing', async () => {
-    expect(await install()).toEqual({ rebuilt: [] });
+    expect(await install()).toMatchObject({ rebuilt: [], unreachable: [] });
   });
 
   it('a missing trigger (a table Strapi recreated) is put back and its rows re-indexed', async () => {
@@ -251,7 +263,7 @@ describe('each start repairs the index', () => {
     expect((await search(word)).data).toEqual([]);
     expect((await indexDrift()).article.missing).toBe(2);
 
-    expect(await install()).toEqual({ rebuilt: ['article'] });
+    expect(await install()).toMatchObject({ rebuilt: ['article'] });
     expect(await indexDrift()).toEqual(noDrift());
     expect((await search(word)).data.map((hit) => hit.title)).toEqual([`Unseen ${word}`]);
   });
@@ -260,7 +272,7 @@ describe('each start repairs the index', () => {
     const people = types.find((type) => type.type === 'person')!;
     await knexOf().raw(`COMMENT ON FUNCTION ${triggerFunctionName(people.table)}() IS 'an older definition'`);
     await knexOf().raw(`DELETE FROM ${SEARCH_TABLE} WHERE type = 'person'`);
-    expect(await install()).toEqual({ rebuilt: ['person'] });
+    expect(await install()).toMatchObject({ rebuilt: ['person'] });
     expect(await indexDrift()).toEqual(noDrift());
     expect((await search('Zarepour')).data.map((hit) => hit.slug)).toContain('issa-zarepour');
   });

@@ -153,7 +153,9 @@ function sharedDefinition(unaccentSchema: string, trigramSchema: string): string
 function triggerFunction(type: SearchedType): string {
   const id = quoted(type.columns.id);
   const changed = type.indexedColumns.map((column) => quoted(column));
-  return `CREATE OR REPLACE FUNCTION ${triggerFunctionName(type.table)}() RETURNS trigger LANGUAGE plpgsql AS $search$
+  // With the search path of the install (Strapi's schema): a writer whose session has another one
+  // (a script, psql) still reaches the documents table and the functions.
+  return `CREATE OR REPLACE FUNCTION ${triggerFunctionName(type.table)}() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $search$
 BEGIN
   -- PL/pgSQL plans a statement when it first runs it, so a branch reading a transition table
   -- the event does not have (old_rows on INSERT) is never planned.
@@ -178,13 +180,19 @@ END
 $search$`;
 }
 
-interface Installed {
+export interface Installed {
   /** The types whose documents were rebuilt from their tables now. */
   rebuilt: string[];
+  /** Searched types whose table the search path does not reach: they get no index. */
+  unreachable: string[];
+  /** The schema of each extension: their functions and operators are named with it. */
+  extensions: ExtensionSchemas;
 }
 
+export type ExtensionSchemas = Record<(typeof REQUIRED_EXTENSIONS)[number], string>;
+
 /** Where each required extension lives, creating the missing ones (in the current schema). */
-async function ensureExtensions(knex: Knex): Promise<Record<(typeof REQUIRED_EXTENSIONS)[number], string>> {
+async function ensureExtensions(knex: Knex): Promise<ExtensionSchemas> {
   const lookup = async () => {
     const { rows } = await knex.raw(
       `SELECT e.extname AS name, n.nspname AS schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = ANY(?::text[])`,
@@ -231,9 +239,13 @@ export async function installSearchIndex(knex: Knex, types: readonly SearchedTyp
   }
 
   const rebuilt: string[] = [];
+  const unreachable: string[] = [];
   for (const type of types) {
     const { rows: tables } = await knex.raw('SELECT to_regclass(?) IS NOT NULL AS table_exists', [quoted(type.table)]);
-    if (!tables[0].table_exists) continue;
+    if (!tables[0].table_exists) {
+      unreachable.push(type.type);
+      continue;
+    }
     const definition = triggerFunction(type);
     const typePrint = fingerprint(`${sharedPrint}\n${definition}`);
     const triggerNames = Object.keys(TRIGGER_EVENTS).map((event) => triggerName(type.table, event));
@@ -262,5 +274,5 @@ export async function installSearchIndex(knex: Knex, types: readonly SearchedTyp
     await knex.raw(`ANALYZE ${partitionName(type.type)}`);
     rebuilt.push(type.type);
   }
-  return { rebuilt };
+  return { rebuilt, unreachable, extensions: schemas };
 }

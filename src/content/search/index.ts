@@ -22,7 +22,11 @@ export function registerSearch(strapi: Core.Strapi): void {
   addAfterSyncStep(strapi, 'search index', async () => {
     const types = service.searchedTypes();
     // Strapi's transaction hands out knex's transaction object; its `raw` answers pg's result.
-    const { rebuilt } = await strapi.db.transaction(({ trx }) => installSearchIndex(trx as unknown as Knex, types));
-    if (rebuilt.length > 0) strapi.log.info(`Search index built for: ${rebuilt.join(', ')}`);
+    const installation = await strapi.db.transaction(({ trx }) => installSearchIndex(trx as unknown as Knex, types));
+    service.installed(installation);
+    if (installation.rebuilt.length > 0) strapi.log.info(`Search index built for: ${installation.rebuilt.join(', ')}`);
+    if (installation.unreachable.length > 0) {
+      strapi.log.warn(`Search: no table on the database's search path for ${installation.unreachable.join(', ')}; these types are not searched`);
+    }
   });
 }

@@ -119,18 +119,20 @@ function fullTextStatement(types: readonly SearchedType[], status: SearchStatus)
  * query's words, wherever they occur in its text. Bindings: `:similar` (the
  * words compared), `:matchLimit`, `:window` and the page's.
  */
-function similarTitlesStatement(types: readonly SearchedType[], status: SearchStatus): string {
+function similarTitlesStatement(types: readonly SearchedType[], status: SearchStatus, trigramSchema: string): string {
   const asked = `${UNACCENT_FUNCTION}(lower(:similar))`;
+  // pg_trgm's functions and operator, named with its schema: Strapi's search path holds only its own schema.
+  const trigram = (name: string) => `${quoted(trigramSchema)}.${name}`;
   const highlight = (type: SearchedType, alias: string) => `coalesce((
       SELECT to_tsquery('${SEARCH_CONFIGURATION}', string_agg(word, ' | '))
         FROM regexp_split_to_table(${UNACCENT_FUNCTION}(lower(${alias}.${quoted(type.columns.title)})), '[^[:alnum:]]+') AS word
        WHERE word <> '' AND EXISTS (
          SELECT 1 FROM regexp_split_to_table(${asked}, '[^[:alnum:]]+') AS asked_word
-          WHERE asked_word <> '' AND similarity(word, asked_word) >= ${SIMILAR_WORD_THRESHOLD})
+          WHERE asked_word <> '' AND ${trigram('similarity')}(word, asked_word) >= ${SIMILAR_WORD_THRESHOLD})
     ), ''::tsquery)`;
   return `WITH matches AS MATERIALIZED (
-    SELECT d.type, d.row_id, d.recency, word_similarity(${asked}, ${foldedTitle('d')}) AS score FROM ${SEARCH_TABLE} d
-     WHERE d.${status} AND d.type IN (${types.map((type) => `'${type.type}'`).join(', ')}) AND ${asked} <% ${foldedTitle('d')}
+    SELECT d.type, d.row_id, d.recency, ${trigram('word_similarity')}(${asked}, ${foldedTitle('d')}) AS score FROM ${SEARCH_TABLE} d
+     WHERE d.${status} AND d.type IN (${types.map((type) => `'${type.type}'`).join(', ')}) AND ${asked} OPERATOR(${trigram('<%')}) ${foldedTitle('d')}
      ORDER BY score DESC, d.recency DESC NULLS LAST, d.row_id DESC, d.type LIMIT :matchLimit
   ),
   ranked AS (
@@ -176,7 +178,7 @@ export function fallbackText(text: string): string {
  * fallback has text left, the similar-title statement runs, in a
  * transaction that sets pg_trgm's threshold for itself.
  */
-export async function runSearch(knex: Knex, types: readonly SearchedType[], request: SearchRequest): Promise<RawAnswer> {
+export async function runSearch(knex: Knex, types: readonly SearchedType[], request: SearchRequest, trigramSchema: string): Promise<RawAnswer> {
   const window = SEARCH_LIMITS.resultWindow;
   const page = { matchLimit: window + 1, window, offset: (request.page - 1) * request.pageSize, pageSize: request.pageSize };
   const fullText = await knex.raw(fullTextStatement(types, request.status), { ...page, text: request.text });
@@ -190,7 +192,7 @@ export async function runSearch(knex: Knex, types: readonly SearchedType[], requ
 
   const answer = await knex.transaction(async (trx) => {
     await trx.raw(`SELECT set_config('pg_trgm.word_similarity_threshold', :threshold, true)`, { threshold: String(SIMILAR_TITLE_THRESHOLD) });
-    return trx.raw(similarTitlesStatement(types, request.status), { ...page, similar });
+    return trx.raw(similarTitlesStatement(types, request.status, trigramSchema), { ...page, similar });
   });
   return { ...readRows(answer.rows), fallback: true };
 }

@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { SEARCH_LIMITS } from '../../limits/page-sizes';
-import { BLOCKS_TEXT_FUNCTION } from './index-schema';
+import { BLOCKS_TEXT_FUNCTION, type Installed } from './index-schema';
 import { runSearch, type SearchRequest } from './query';
 import { resolveSearchedTypes, type SearchedType, type SearchType } from './searched-types';
 import { snippetHtml } from './snippet';
@@ -37,6 +37,8 @@ export interface SearchService {
   uidsOf(request: SearchRequest): string[];
   /** The searched types as stored (after the database is up). */
   searchedTypes(): SearchedType[];
+  /** What the index's installation found, after Strapi's schema sync: searches need it. */
+  installed(installation: Installed): void;
 }
 
 type Knex = Parameters<typeof runSearch>[0];
@@ -44,19 +46,26 @@ type Knex = Parameters<typeof runSearch>[0];
 export function createSearchService(strapi: Core.Strapi): SearchService {
   // Strapi's metadata (table and column names) exists once the database is initialised, at bootstrap.
   let resolved: SearchedType[] | undefined;
+  let installation: Installed | undefined;
   const searchedTypes = () => (resolved ??= resolveSearchedTypes(strapi, BLOCKS_TEXT_FUNCTION));
-  const chosen = (request: SearchRequest) => searchedTypes().filter((type) => request.types.includes(type.type));
+  // A type whose table the index could not reach has no documents to search.
+  const chosen = (request: SearchRequest) =>
+    searchedTypes().filter((type) => request.types.includes(type.type) && !installation?.unreachable.includes(type.type));
 
   return {
     searchedTypes,
+    installed: (found) => {
+      installation = found;
+    },
     uidsOf: (request) => chosen(request).map((type) => type.uid),
     async search(request) {
+      if (!installation) throw new Error('Search was asked before its index was installed (after the schema sync)');
       const types = chosen(request);
       const raw =
         types.length === 0
           ? { hits: [], matched: 0, fallback: false }
           : // Knex's own types do not describe `raw` on a transaction; this is the part query.ts uses.
-            await runSearch(strapi.db.connection as unknown as Knex, types, request);
+            await runSearch(strapi.db.connection as unknown as Knex, types, request, installation.extensions.pg_trgm);
       return {
         data: raw.hits.map((hit) => ({
           type: hit.type,
