@@ -115,9 +115,14 @@ function fullTextStatement(types: readonly SearchedType[], status: SearchStatus)
 /**
  * The fallback: titles (names) whose words are spelled like the query's, by
  * pg_trgm's word similarity through the trigram index, most similar first.
- * A snippet marks the words of the hit's title that are close to one of the
- * query's words, wherever they occur in its text. Bindings: `:similar` (the
- * words compared), `:matchLimit`, `:window` and the page's.
+ * The index hands over at most the window plus one candidates, in no order,
+ * which are then ranked: when more titles than that are alike (a typo in a
+ * word every title holds), the most similar of those it handed over are
+ * answered and the total says it is not exact; a search never computes the
+ * similarity of every title in the archive. A snippet marks the words of the
+ * hit's title that are close to one of the query's words, wherever they occur
+ * in its text. Bindings: `:similar` (the words compared), `:matchLimit`,
+ * `:window` and the page's.
  */
 function similarTitlesStatement(types: readonly SearchedType[], status: SearchStatus, trigramSchema: string): string {
   const asked = `${UNACCENT_FUNCTION}(lower(:similar))`;
@@ -131,12 +136,13 @@ function similarTitlesStatement(types: readonly SearchedType[], status: SearchSt
           WHERE asked_word <> '' AND ${trigram('similarity')}(word, asked_word) >= ${SIMILAR_WORD_THRESHOLD})
     ), ''::tsquery)`;
   return `WITH matches AS MATERIALIZED (
-    SELECT d.type, d.row_id, d.recency, ${trigram('word_similarity')}(${asked}, ${foldedTitle('d')}) AS score FROM ${SEARCH_TABLE} d
+    SELECT d.type, d.row_id, d.recency, d.title FROM ${SEARCH_TABLE} d
      WHERE d.${status} AND d.type IN (${types.map((type) => `'${type.type}'`).join(', ')}) AND ${asked} OPERATOR(${trigram('<%')}) ${foldedTitle('d')}
-     ORDER BY score DESC, d.recency DESC NULLS LAST, d.row_id DESC, d.type LIMIT :matchLimit
+     LIMIT :matchLimit
   ),
   ranked AS (
-    SELECT type, row_id, recency, score FROM matches ORDER BY score DESC, recency DESC NULLS LAST, row_id DESC, type LIMIT :window
+    SELECT type, row_id, recency, ${trigram('word_similarity')}(${asked}, ${foldedTitle('m')}) AS score FROM matches m
+     ORDER BY score DESC, recency DESC NULLS LAST, row_id DESC, type LIMIT :window
   ),
   ${pageStatement(types, highlight)}`;
 }
@@ -157,17 +163,24 @@ function readRows(rows: Array<Record<string, unknown>>): { hits: RawHit[]; match
   return { hits, matched };
 }
 
+/** The similar-title fallback compares names and places: a few words. (The trigram index reads a list per trigram of the text.) */
+const FALLBACK_WORDS = 3;
+const FALLBACK_CHARACTERS = 40;
+
 /**
  * Words the similar-title fallback compares: the query without what
  * websearch syntax makes a condition rather than a word (`-word` excludes,
- * `or` joins) and without quotes. Empty when nothing is left.
+ * `or` joins) and without quotes, its first FALLBACK_WORDS words, at most
+ * FALLBACK_CHARACTERS characters. Empty when nothing is left.
  */
 export function fallbackText(text: string): string {
-  return text
+  const words = text
     .replace(/"/g, ' ')
     .split(/\s+/)
     .filter((word) => word !== '' && !word.startsWith('-') && word.toLowerCase() !== 'or')
+    .slice(0, FALLBACK_WORDS)
     .join(' ');
+  return [...words].slice(0, FALLBACK_CHARACTERS).join('').trim();
 }
 
 /**
