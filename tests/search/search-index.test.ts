@@ -270,7 +270,7 @@ describe('each start repairs the index', () => {
 
   it('a trigger function whose definition changed is replaced, and its type re-indexed', async () => {
     const people = types.find((type) => type.type === 'person')!;
-    await knexOf().raw(`COMMENT ON FUNCTION ${triggerFunctionName(people.table)}() IS 'an older definition'`);
+    await knexOf().raw(`COMMENT ON FUNCTION ${quoted(triggerFunctionName(people.table))}() IS 'an older definition'`);
     await knexOf().raw(`DELETE FROM ${SEARCH_TABLE} WHERE type = 'person'`);
     expect(await install()).toMatchObject({ rebuilt: ['person'] });
     expect(await indexDrift()).toEqual(noDrift());

@@ -155,7 +155,7 @@ function triggerFunction(type: SearchedType): string {
   const changed = type.indexedColumns.map((column) => quoted(column));
   // With the search path of the install (Strapi's schema): a writer whose session has another one
   // (a script, psql) still reaches the documents table and the functions.
-  return `CREATE OR REPLACE FUNCTION ${triggerFunctionName(type.table)}() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $search$
+  return `CREATE OR REPLACE FUNCTION ${quoted(triggerFunctionName(type.table))}() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $search$
 BEGIN
   -- PL/pgSQL plans a statement when it first runs it, so a branch reading a transition table
   -- the event does not have (old_rows on INSERT) is never planned.
@@ -253,7 +253,7 @@ export async function installSearchIndex(knex: Knex, types: readonly SearchedTyp
       `SELECT obj_description(to_regprocedure(?), 'pg_proc') AS definition,
               (SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass(?) AND tgname = ANY(?::text[]) AND tgenabled <> 'D') AS triggers,
               to_regclass(?) IS NOT NULL AS partition_exists`,
-      [`${triggerFunctionName(type.table)}()`, quoted(type.table), `{${triggerNames.join(',')}}`, partitionName(type.type)],
+      [`${quoted(triggerFunctionName(type.table))}()`, quoted(type.table), `{${triggerNames.join(',')}}`, partitionName(type.type)],
     );
     const current = state[0];
     if (!sharedChanged && current.definition === typePrint && Number(current.triggers) === triggerNames.length && current.partition_exists) continue;
@@ -262,11 +262,11 @@ export async function installSearchIndex(knex: Knex, types: readonly SearchedTyp
     await knex.raw(`LOCK TABLE ${quoted(type.table)} IN SHARE ROW EXCLUSIVE MODE`);
     await knex.raw(`CREATE TABLE IF NOT EXISTS ${partitionName(type.type)} PARTITION OF ${SEARCH_TABLE} FOR VALUES IN (${literal(type.type)})`);
     await knex.raw(definition);
-    await knex.raw(`COMMENT ON FUNCTION ${triggerFunctionName(type.table)}() IS ${literal(typePrint)}`);
+    await knex.raw(`COMMENT ON FUNCTION ${quoted(triggerFunctionName(type.table))}() IS ${literal(typePrint)}`);
     for (const [event, timing] of Object.entries(TRIGGER_EVENTS)) {
       const name = quoted(triggerName(type.table, event));
       await knex.raw(`DROP TRIGGER IF EXISTS ${name} ON ${quoted(type.table)}`);
-      await knex.raw(`CREATE TRIGGER ${name} ${timing.replace('%TABLE%', quoted(type.table))} EXECUTE FUNCTION ${triggerFunctionName(type.table)}()`);
+      await knex.raw(`CREATE TRIGGER ${name} ${timing.replace('%TABLE%', quoted(type.table))} EXECUTE FUNCTION ${quoted(triggerFunctionName(type.table))}()`);
     }
     await knex.raw(`DELETE FROM ${SEARCH_TABLE} WHERE type = ?`, [type.type]);
     await knex.raw(insertDocuments(type, `${quoted(type.table)} n`, false));
