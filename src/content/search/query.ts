@@ -62,9 +62,9 @@ const PAGE_ORDER = 'score DESC, recency DESC NULLS LAST, type, row_id DESC';
  * each hit's document id, slug, title and snippet read from its content row,
  * and the number of matches: one row even when the page is empty.
  * `highlight(type, alias)` is the tsquery the snippet marks, for the content row `alias`
- * of `type`. Bindings: `:offset`, `:pageSize`.
+ * of `type`; `counted` adds columns to the count's row. Bindings: `:offset`, `:pageSize`.
  */
-function pageStatement(types: readonly SearchedType[], highlight: (type: SearchedType, alias: string) => string): string {
+function pageStatement(types: readonly SearchedType[], highlight: (type: SearchedType, alias: string) => string, counted = ''): string {
   const hits = types.map(
     (type) => `SELECT p.position, p.type, p.score,
          x.${quoted(type.columns.documentId)} AS "documentId", x.${quoted(type.columns.slug)} AS slug, x.${quoted(type.columns.title)} AS title,
@@ -74,7 +74,7 @@ function pageStatement(types: readonly SearchedType[], highlight: (type: Searche
   return `page AS (
     SELECT ranked.*, row_number() OVER (ORDER BY ${PAGE_ORDER}) AS position FROM ranked ORDER BY position OFFSET :offset LIMIT :pageSize
   )
-  SELECT counted.matched, hit.* FROM (SELECT count(*)::int AS matched FROM matches) counted
+  SELECT counted.*, hit.* FROM (SELECT count(*)::int AS matched${counted} FROM matches) counted
     LEFT JOIN (${hits.join('\n    UNION ALL\n    ')}) hit ON true
    ORDER BY hit.position`;
 }
@@ -83,7 +83,8 @@ function pageStatement(types: readonly SearchedType[], highlight: (type: Searche
  * Full text: the matches of the query's words, newest first, at most the
  * window (plus one, to know whether there were more); those ranked by
  * ts_rank_cd (normalised to 0–1 by rank / (rank + 1): the same order); then
- * the page.
+ * the page. The count's row also says whether the query has words PostgreSQL
+ * can search for (not only stop words), for the fallback.
  *
  * Each type's matches are a query of their own, planned with that type's
  * statistics: for a word common among articles, the recency index with the
@@ -109,7 +110,7 @@ function fullTextStatement(types: readonly SearchedType[], status: SearchStatus)
     SELECT m.type, m.row_id, m.recency, ts_rank_cd(m.vector, ${tsquery(':text')}, 32) AS score
       FROM (SELECT * FROM matches ORDER BY recency DESC NULLS LAST, row_id DESC, type LIMIT :window) m
   ),
-  ${pageStatement(types, () => tsquery(':text'))}`;
+  ${pageStatement(types, () => tsquery(':text'), `, numnode(${tsquery(':text')}) > 0 AS has_words`)}`;
 }
 
 /**
@@ -148,8 +149,9 @@ function similarTitlesStatement(types: readonly SearchedType[], status: SearchSt
 }
 
 /** The hits of a result row set (the first row carries the count; an empty page has one row without a hit). */
-function readRows(rows: Array<Record<string, unknown>>): { hits: RawHit[]; matched: number } {
+function readRows(rows: Array<Record<string, unknown>>): { hits: RawHit[]; matched: number; hasWords: boolean } {
   const matched = Number(rows[0]?.matched ?? 0);
+  const hasWords = rows[0]?.has_words === true;
   const hits = rows
     .filter((row) => row.type !== null && row.type !== undefined)
     .map((row) => ({
@@ -160,7 +162,7 @@ function readRows(rows: Array<Record<string, unknown>>): { hits: RawHit[]; match
       snippet: String(row.snippet ?? ''),
       score: Number(row.score),
     }));
-  return { hits, matched };
+  return { hits, matched, hasWords };
 }
 
 /** The similar-title fallback compares names and places: a few words. (The trigram index reads a list per trigram of the text.) */
@@ -195,17 +197,14 @@ export async function runSearch(knex: Knex, types: readonly SearchedType[], requ
   const window = SEARCH_LIMITS.resultWindow;
   const page = { matchLimit: window + 1, window, offset: (request.page - 1) * request.pageSize, pageSize: request.pageSize };
   const fullText = await knex.raw(fullTextStatement(types, request.status), { ...page, text: request.text });
-  const found = readRows(fullText.rows);
-  if (found.matched > 0) return { ...found, fallback: false };
-
+  const { hits, matched, hasWords } = readRows(fullText.rows);
   const similar = fallbackText(request.text);
-  if (similar.length < 3) return { ...found, fallback: false };
-  const { rows } = await knex.raw(`SELECT numnode(${tsquery(':text')}) > 0 AS has_words`, { text: request.text });
-  if (rows[0]?.has_words !== true) return { ...found, fallback: false };
+  if (matched > 0 || !hasWords || similar.length < 3) return { hits, matched, fallback: false };
 
   const answer = await knex.transaction(async (trx) => {
     await trx.raw(`SELECT set_config('pg_trgm.word_similarity_threshold', :threshold, true)`, { threshold: String(SIMILAR_TITLE_THRESHOLD) });
     return trx.raw(similarTitlesStatement(types, request.status, trigramSchema), { ...page, similar });
   });
-  return { ...readRows(answer.rows), fallback: true };
+  const fallback = readRows(answer.rows);
+  return { hits: fallback.hits, matched: fallback.matched, fallback: true };
 }
