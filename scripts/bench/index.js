@@ -46,6 +46,7 @@ const { createProgress } = require('./progress');
 const { startProcess, cleanUp, onCleanup, cleanUpOnSignals, isStopping } = require('./processes');
 const { MODE_ENV, parseVariants, eachPatchVariants, effectiveSwitches, sameSwitches, keepsCache } = require('./variants');
 const { frontedByVarnishEnv, checkVarnishTarget, startVarnishTarget, varnishCacheStatus } = require('./varnish');
+const { measureSearch } = require('./search');
 
 const APP_ROOT = path.resolve(__dirname, '..', '..');
 const STRAPI_BIN = path.join(path.dirname(require.resolve('@strapi/strapi/package.json')), 'bin', 'strapi.js');
@@ -53,7 +54,7 @@ const ALL_TARGETS = /** @type {const} */ (['stock', 'cold', 'warm', 'varnish', '
 const STRAPI_MODES = /** @type {const} */ (['stock', 'cold', 'warm']);
 /** The mixed read/write scenarios and their share of writes (each write saves and publishes a title). */
 const MIXED_WRITE_SHARES = /** @type {Record<string, number>} */ ({ S5: 0.05, 'S5@1%': 0.01 });
-const ALL_SCENARIOS = ['S1', 'S2', 'S3', 'S4', ...Object.keys(MIXED_WRITE_SHARES), 'S6', 'stampede'];
+const ALL_SCENARIOS = ['S1', 'S2', 'S3', 'S4', ...Object.keys(MIXED_WRITE_SHARES), 'S6', 'stampede', 'S7'];
 /** S6's editors, each saving a draft this many times a second. */
 const NEWSROOM_EDITORS = 2;
 const NEWSROOM_SAVES_PER_SECOND = 2;
@@ -91,10 +92,11 @@ const USAGE = `Usage: npm run bench -- [options]
   --connections N     concurrent connections (default 10)
   --workers N         WORKERS for the CMS, and processes of the raw and ceiling servers
                       (default: WORKERS from the environment, else one per core)
-  --scenarios LIST    comma-separated, from S1,S2,S3,S4,S5,S5@1%,S6,stampede (default all):
+  --scenarios LIST    comma-separated, from S1,S2,S3,S4,S5,S5@1%,S6,stampede,S7 (default all):
                       S5 and S5@1% mix reads with 5% and 1% writes (published titles), S6 reads
                       while 2 editors save drafts (it also measures its reads alone, S1-S3),
-                      stampede sends 100 front-page requests at once after a publish (warm)
+                      stampede sends 100 front-page requests at once after a publish (warm),
+                      S7 searches (scripts/bench/search.js)
   --targets LIST      comma-separated, from stock,cold,warm,varnish,raw,ceiling (default all;
                       varnish: Varnish in front of warm, for S1–S4, when varnishd is installed)
   --variants LIST     extra CMS targets, comma-separated name:[base+]VAR=value[+VAR=value...]: the base
@@ -819,6 +821,22 @@ async function main() {
     }
   }
 
+  /** @type {Record<string, unknown> | undefined} */
+  let searchDetails;
+  if (options.scenarios.includes('S7')) {
+    const search = await measureSearch({
+      running,
+      createToken: () => createFullAccessToken(reference.url, admin),
+      db,
+      load: { connections: options.connections, seconds: options.duration, rounds: options.rounds, warmup: options.warmup },
+      waitUntilIdle,
+      say,
+    });
+    figures.S7 = search.figures;
+    errors += search.errors;
+    runs.push(...search.runs);
+    searchDetails = { title: search.title, ...search.details };
+  }
   // A scenario no target ran (S1-S3 when no target keeps a cache) is left out of the report.
   for (const [id, byTarget] of Object.entries(figures)) if (Object.keys(byTarget).length === 0) delete figures[id];
 
@@ -839,6 +857,7 @@ async function main() {
   titles.S6 = `the newsroom: S5's reads while ${NEWSROOM_EDITORS} editors each save ${NEWSROOM_SAVES_PER_SECOND} drafts a second ` +
     '(PUT ?status=draft, API token); every read must show the published titles';
   titles[READS_ALONE] = "S6's reads alone (no editors), on the targets with a response cache: what S6 is compared with";
+  if (searchDetails) titles.S7 = String(searchDetails.title);
   progress.stop();
   console.log('');
   const layout = tableRows(options.targets, strapiTargets);
@@ -891,6 +910,7 @@ async function main() {
         s3Slug: slug,
         memory,
         checks,
+        ...(searchDetails ? { search: searchDetails } : {}),
         runs,
       },
       null,

@@ -14,13 +14,15 @@ export const ADVISORY_LOCK_KEYS = {
   publishedCounters: 74042024,
   /** The webhook queue's schema and the delivery log's table, after the schema sync (src/integrations/webhooks). */
   webhookQueue: 74042025,
+  /** The search index's table, functions and triggers, after the schema sync (src/content/search). */
+  searchIndex: 74042026,
 } as const;
 
 /**
  * The class of the two-key locks `(class, hashtext(queue name))` that order one webhook queue's
  * jobs (src/integrations/webhooks/queue.ts): a different key space from the one-key locks above.
  */
-export const WEBHOOK_QUEUE_LOCK_CLASS = 74042026;
+export const WEBHOOK_QUEUE_LOCK_CLASS = 74042027;
 
 export type AdvisoryLock = keyof typeof ADVISORY_LOCK_KEYS;
 

@@ -7,7 +7,9 @@ import type { Core } from '@strapi/strapi';
  *    that exist only from the sync on (a fresh database has none before it);
  * 2. `published counters` (src/performance/published-counts): triggers and counts on the same
  *    tables, then the counters are read in place of Strapi's count;
- * 3. `webhook queue` (src/integrations/webhooks): the delivery queue's schema and the delivery
+ * 3. `search index` (src/content/search): the extensions, the documents table and the triggers
+ *    that keep it, re-indexing a table whose triggers were missing.
+ * 4. `webhook queue` (src/integrations/webhooks): the delivery queue's schema and the delivery
  *    log's table, in place before anything can write a document.
  *
  * One hook runs every step, so the order is the one written here, not the order in which modules
@@ -16,7 +18,7 @@ import type { Core } from '@strapi/strapi';
  * PostgreSQL counter store needs it, and the store creates it on its own pool when it starts
  * (src/limits/rate-limits/store.ts); Strapi's sync leaves it alone, as it never created it.
  */
-const ORDER = ['read indexes', 'published counters', 'webhook queue'] as const;
+const ORDER = ['read indexes', 'published counters', 'search index', 'webhook queue'] as const;
 
 export type AfterSyncStep = (typeof ORDER)[number];
 

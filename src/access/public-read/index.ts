@@ -1,12 +1,14 @@
 import type { Core } from '@strapi/strapi';
+import { SEARCH_ACTION } from '../../content/search';
 
 /** A content type's REST handlers that only read: its list and one entry. */
 export const READ_HANDLERS = ['find', 'findOne'] as const;
 
-/** What anyone may do without a token: read published content, nothing else. */
-export const PUBLIC_READ_ACTIONS = ['api::article.article', 'api::person.person', 'api::event.event'].flatMap((uid) =>
-  READ_HANDLERS.map((handler) => `${uid}.${handler}`),
-);
+/** What anyone may do without a token: read and search published content, nothing else. */
+export const PUBLIC_READ_ACTIONS = [
+  ...['api::article.article', 'api::person.person', 'api::event.event'].flatMap((uid) => READ_HANDLERS.map((handler) => `${uid}.${handler}`)),
+  SEARCH_ACTION,
+];
 
 /**
  * Grants the Public role read access to the content types. Idempotent: only
