@@ -235,3 +235,30 @@ describe('identical misses', () => {
     expect((await coalescedReads()) - coalescedBefore).toBe(19);
   });
 });
+
+describe('search answers', () => {
+  it('are cached over REST and GraphQL, kept through draft saves, and dropped by a publish that changes them', async () => {
+    const word = `zebrafinch${stamp}`;
+    const rest = `/api/search?q=${word}`;
+    const graphql = `{ search(q: "${word}") { data { title } meta { pagination { total } } } }`;
+    const restTitles = async () => (await get(rest)).body.data.map((hit: { title: string }) => hit.title);
+    expect(await restTitles()).toEqual([]);
+    expect((await get(rest)).headers['x-cache']).toBe('HIT');
+    await gql(graphql);
+    expect((await gql(graphql)).headers['x-cache']).toBe('HIT');
+
+    // A draft that mentions the word: no public answer changes.
+    await app.http().put(`/api/articles/${articleA}?status=draft`).set(bearer()).send({ data: { title: `Rules article A, ${word}` } }).expect(200);
+    const afterDraft = await get(rest);
+    expect(afterDraft.headers['x-cache']).toBe('HIT');
+    expect(afterDraft.body.data).toEqual([]);
+    expect((await gql(graphql)).headers['x-cache']).toBe('HIT');
+
+    // Publishing it: both answers find it at once.
+    await app.http().put(`/api/articles/${articleA}`).set(bearer()).send({ data: { title: `Rules article A, ${word}` } }).expect(200);
+    expect(await restTitles()).toEqual([`Rules article A, ${word}`]);
+    const found = await gql(graphql);
+    expect(found.headers['x-cache']).toBe('MISS');
+    expect(found.body.data.search.data.map((hit: { title: string }) => hit.title)).toEqual([`Rules article A, ${word}`]);
+  });
+});

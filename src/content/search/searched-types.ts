@@ -55,6 +55,9 @@ const DEFINITIONS: Record<SearchType, SearchedTypeDefinition> = {
   },
 };
 
+/** Every content type a search can read, for the response cache (a search answer depends on all of them). */
+export const SEARCHED_UIDS: readonly string[] = Object.values(DEFINITIONS).map((definition) => definition.uid);
+
 /** Attribute types whose stored value is text the index can read, and how. */
 const TEXT_ATTRIBUTES = new Set(['string', 'text', 'uid', 'richtext', 'email']);
 const BLOCKS_ATTRIBUTE = 'blocks';

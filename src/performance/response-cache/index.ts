@@ -8,8 +8,6 @@ import { guardPatch, notePatchOff } from '../registry/guard';
 import { PATCHES } from '../registry/patches';
 import { DependencyMap } from './dependencies';
 import { GraphqlReads } from './graphql-reads';
-export { declareCacheableQueryField } from './graphql-reads';
-export type { DeclaredRead } from './middleware';
 import { DEFAULT_FENCE_MS, InvalidationBus, MAX_FENCE_MS, MIN_FENCE_MS } from './invalidation-bus';
 import { installFastPath, type FastPathOptions } from './fast-path';
 import { createCacheMiddleware } from './middleware';
