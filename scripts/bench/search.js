@@ -26,7 +26,7 @@ const RARE_NAME = 'Zarepour';
 const RARE_ARTICLES = 3;
 
 /**
- * @typedef {{ rps: number, p50: number | null, p99: number | null, statements: number | null }} Figures
+ * @typedef {{ rps: number, p50: number | null, p99: number | null, statements: number | null, aloneP50: number | null }} Figures
  * @typedef {{ rps: number, p50: number | null, p99: number | null, errors: number, requests: number }} Measured
  * @typedef {import('./targets').Running} Server
  */
@@ -217,6 +217,16 @@ async function measureSearch({ running, createToken, db, load, waitUntilIdle, sa
         runs.push({ scenario: 'S7', query: id, target, round, ...measured });
       }
     }
+    // The latency of one search, alone: at 10 connections a p50 is mostly the queue on 2 cores (10 ÷ req/s).
+    /** @type {Record<string, number | null>} */
+    const alone = {};
+    for (const target of targets) {
+      const paths = words.map((word) => pathFor(target, word));
+      const measured = await drivePaths(servers[target].url, paths, { connections: 1, seconds: Math.max(2, Math.round(load.seconds / 2)) });
+      await waitUntilIdle(servers[target]);
+      errors += measured.errors;
+      alone[target] = measured.p50;
+    }
     for (const target of targets) {
       const measured = rounds[target];
       byQuery[id][target] = {
@@ -224,11 +234,13 @@ async function measureSearch({ running, createToken, db, load, waitUntilIdle, sa
         p50: medianOrNull(measured.map((run) => run.p50)),
         p99: medianOrNull(measured.map((run) => run.p99)),
         statements: statements[target],
+        aloneP50: alone[target],
       };
       const figure = byQuery[id][target];
       const ms = (/** @type {number | null} */ value) => (value === null ? '—' : `${value.toFixed(1)} ms`);
       say(
         `S7 ${id.padEnd(6)} ${target.padEnd(5)} ${figure.rps.toFixed(1).padStart(8)} req/s  p50 ${ms(figure.p50)}  p99 ${ms(figure.p99)}  ` +
+          `alone p50 ${ms(figure.aloneP50)}  ` +
           `SQL/req ${figure.statements ?? '—'}  rounds ${measured.map((run) => run.rps.toFixed(0)).join(' / ')} req/s` +
           (measured.some((run) => run.errors) ? `  ERRORS ${measured.reduce((sum, run) => sum + run.errors, 0)}` : ''),
       );
