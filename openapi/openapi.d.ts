@@ -121,6 +121,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search: the articles, people and events that hold the words, best match first
+         * @description Full-text search of the published articles, people and events at once (drafts too with an API token and `status=draft`). Words are stemmed and accents do not matter; each hit has a snippet of its text with the matched words in `<mark>…</mark>`. When no document holds the words, the titles and names spelled most like them are answered instead, with `meta.search.fallback: true`. One search ranks at most 1000 results, the newest of the matches: when more match, `total` is 1000 and `meta.search.totalIsExact` is false. Any other query parameter (`sort`, `filters`, `fields`, `populate`, …) is answered 400.
+         */
+        get: operations["search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/webhook-deliveries": {
         parameters: {
             query?: never;
@@ -383,6 +403,44 @@ export interface components {
             data: components["schemas"]["Person"][];
             meta: {
                 pagination: components["schemas"]["Pagination"];
+            };
+        };
+        /**
+         * @description A searchable content type
+         * @enum {string}
+         */
+        SearchType: "article" | "person" | "event";
+        /** @description One result: the document found, and why */
+        SearchHit: {
+            type: components["schemas"]["SearchType"];
+            documentId: components["schemas"]["DocumentId"];
+            /** @example iran-russia-ict-cooperation */
+            slug: string;
+            /** @description The title; a person's name */
+            title: string;
+            /**
+             * @description HTML-escaped text of the hit (an article's summary and body, a person's role, country and bio, an event's description and place) whose only markup is `<mark>…</mark>` around the matched words: it can be put in a page as it is
+             * @example Iran&#39;s ICT minister Issa <mark>Zarepour</mark> signed cooperation documents with …
+             */
+            snippet: string;
+            /** @description Higher is better; equal scores come newest first */
+            score: number;
+        };
+        SearchResponse: {
+            data: components["schemas"]["SearchHit"][];
+            meta: {
+                pagination: {
+                    page: number;
+                    pageSize: number;
+                    /** @description The number of results, or 1000 when more matched (then totalIsExact is false) */
+                    total: number;
+                };
+                search: {
+                    /** @description The hits are titles spelled like the query, because no document held its words */
+                    fallback: boolean;
+                    /** @description False when more than 1000 documents matched: the newest 1000 were ranked */
+                    totalIsExact: boolean;
+                };
             };
         };
         /** @description One delivery attempt of one event to one webhook */
@@ -1088,6 +1146,44 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    search: {
+        parameters: {
+            query: {
+                /** @description The text to search for, as a reader types it: words, a "quoted phrase", `or` for either word, `-word` to leave a word out. Given once, not empty, at most 200 characters once trimmed, no NUL character (each answered 400). */
+                q: string;
+                /** @description Only these types: one, a comma-separated list (`type=person,event`) or the parameter repeated (`type=person&type=event`); all of them when left out. Another name is answered 400. */
+                type?: components["schemas"]["SearchType"] | string | components["schemas"]["SearchType"][];
+                /** @description `published` (the default) or `draft`; drafts only with an API token (403 without one) */
+                status?: components["parameters"]["Status"];
+                /** @description Pages of 10 results by default and 100 at most (more is answered 400, not cut). Search pages with page and pageSize only: start, limit or withCount are answered 400. */
+                pagination?: {
+                    page?: number;
+                    /** @default 10 */
+                    pageSize?: number;
+                };
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of results, best first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };

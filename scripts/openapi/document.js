@@ -1,8 +1,9 @@
 // @ts-check
 /**
  * The OpenAPI 3.1 contract of the content API, built from the content-type schemas
- * (src/api/<type>/content-types/<type>/schema.json) and nothing else, so the same
- * schemas always give the same file: `npm run openapi` writes it, a test regenerates
+ * (src/api/<type>/content-types/<type>/schema.json) and the endpoints described in
+ * other-endpoints.js (search, the webhook delivery log), and nothing else, so the same
+ * sources always give the same file: `npm run openapi` writes it, a test regenerates
  * it in memory and fails when the committed file is stale.
  *
  * Why not Strapi's own generator (@strapi/openapi, `strapi openapi generate`): at

@@ -1,8 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { PAGE_SIZE as LIMITS_PAGE_SIZE } from '../../src/limits/page-sizes';
+import { SEARCH_TYPES } from '../../src/content/search/searched-types';
+import { PAGE_SIZE as LIMITS_PAGE_SIZE, SEARCH_LIMITS } from '../../src/limits/page-sizes';
 import { buildOpenApiDocument, PAGE_SIZE as CONTRACT_PAGE_SIZE, serializeDocument } from '../../scripts/openapi/document';
+import { SEARCH_LIMITS as CONTRACT_SEARCH_LIMITS, SEARCH_TYPES as CONTRACT_SEARCH_TYPES } from '../../scripts/openapi/other-endpoints';
 import { contractChecker, readContract } from '../helpers/openapi-contract';
 import { APP_ROOT } from '../helpers/paths';
 
@@ -29,6 +31,15 @@ test('openapi/openapi.d.ts is what openapi-typescript makes of it (`npm run open
 
 test('the contract states the page sizes src/limits enforces', () => {
   expect(CONTRACT_PAGE_SIZE).toEqual({ default: LIMITS_PAGE_SIZE.default, max: LIMITS_PAGE_SIZE.max });
+});
+
+test("the contract states search's limits and types as src/limits and src/content/search have them", () => {
+  expect(CONTRACT_SEARCH_LIMITS).toEqual({ ...SEARCH_LIMITS });
+  expect(CONTRACT_SEARCH_TYPES).toEqual([...SEARCH_TYPES]);
+  const { paths, components } = readContract();
+  const parameters = (paths['/api/search'].get.parameters as Array<{ name?: string; schema?: Record<string, unknown> }>);
+  expect(parameters.find((parameter) => parameter.name === 'q')?.schema).toMatchObject({ maxLength: SEARCH_LIMITS.maxQueryLength });
+  expect(components.schemas.SearchType).toMatchObject({ enum: [...SEARCH_TYPES] });
 });
 
 test('every reference resolves and every schema compiles under JSON Schema 2020-12 (strict)', () => {

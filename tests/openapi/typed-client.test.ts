@@ -55,6 +55,24 @@ test('reads one event by documentId with its participants, typed, and a person b
   expect(Object.keys(person.data?.data[0] ?? {}).sort()).toEqual(['country', 'documentId', 'id', 'name']);
 });
 
+test('searches, typed: the hits, their snippets and the search meta; q is required by the compiler', async () => {
+  const { data, error, response } = await client.GET('/api/search', {
+    params: { query: { q: 'Zarepour', type: ['person', 'article'], pagination: { page: 1, pageSize: 5 } } },
+  });
+  expect(error).toBeUndefined();
+  expect(response.status).toBe(200);
+  const hits = data?.data ?? [];
+  expect(hits.map((hit) => `${hit.type}:${hit.slug}`).sort()).toEqual(['article:iran-russia-ict-cooperation', 'person:issa-zarepour']);
+  expect(hits.find((hit) => hit.type === 'person')?.title).toBe('Issa Zarepour');
+  expect(hits.find((hit) => hit.type === 'article')?.snippet).toContain('<mark>Zarepour</mark>');
+  expect(data?.meta).toEqual({ pagination: { page: 1, pageSize: 5, total: 2 }, search: { fallback: false, totalIsExact: true } });
+
+  // @ts-expect-error the contract makes q required, so leaving it out does not compile; the server refuses it too
+  const missing = await client.GET('/api/search', { params: { query: { type: 'person' } } });
+  expect(missing.response.status).toBe(400);
+  expect(missing.error?.error.message).toContain('q is required');
+});
+
 test('errors come back typed as the contract error shape', async () => {
   const notFound = await client.GET('/api/people/{documentId}', { params: { path: { documentId: 'abcdefghijklmnopqrstuvwx' } } });
   expect(notFound.response.status).toBe(404);
