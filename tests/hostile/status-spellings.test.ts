@@ -60,7 +60,8 @@ const SPELLINGS: Array<[string, number]> = [
 
 /** Ways to reach the draft; `{draft}` is its documentId, `{slug}` its slug, `{published}` a published article's documentId. */
 const ROUTES: Array<[string, string]> = [
-  ['the list', '/api/articles?fields[0]=title&fields[1]=publishedAt'],
+  // Newest first: the draft created for this suite is on the first page whatever other suites left behind.
+  ['the list', '/api/articles?fields[0]=title&fields[1]=publishedAt&sort=createdAt:desc'],
   ['the draft by id', '/api/articles/{draft}?fields[0]=title&fields[1]=publishedAt'],
   ['a published article by id', '/api/articles/{published}?fields[0]=title&fields[1]=publishedAt'],
   ["the draft's slug", '/api/articles?filters[slug][$eq]={slug}&fields[0]=title&fields[1]=publishedAt'],

@@ -317,6 +317,11 @@ describe(`a generated corpus (seed ${SEED})`, () => {
   const everywhere = vocabulary(random.fork('common'), 1)[0] + 'ok';
   const docs: Doc[] = [];
 
+  // The corpus is removed afterwards: other suites share the database and read its lists.
+  afterAll(async () => {
+    for (const doc of docs) await suite.app.strapi.documents(`api::${doc.type}.${doc.type}` as never).delete({ documentId: doc.documentId as never });
+  });
+
   beforeAll(async () => {
     console.log(`search corpus seed: ${SEED} (replay with SEARCH_TEST_SEED=${SEED})`);
     const pick = (from: Random, count: number) => Array.from({ length: count }, () => written(from, from.pick(words)));
