@@ -11,6 +11,7 @@
  * @property {number | null} statements
  * @property {number | null} [hitRatio]  mixed scenarios: the reads' X-Cache HIT ÷ (HIT + MISS + BYPASS); null without a cache
  * @property {number} [savesPerSecond]  S6: the editors' draft saves a second
+ * @property {number | null} [aloneP50]  S7: the p50 of one request at a time (one connection)
  * @typedef {{ id: string, name: string, value: number | null, atLeast?: number, atMost?: number, met: boolean | null }} Goal  id: its key in latest.json
  * @typedef {{ statements: number, oneRequestStatements: number, requests: number, repeats: number, rounds: unknown[] }} Stampede
  * @typedef {Record<string, Record<string, Figures>>} ScenarioFigures  scenario → target → figures
@@ -122,6 +123,7 @@ const rounded = (figures) => ({
   statements: figures.statements === null ? null : round(figures.statements, 2),
   ...(figures.hitRatio !== undefined ? { hitRatio: figures.hitRatio === null ? null : round(figures.hitRatio, 4) } : {}),
   ...(figures.savesPerSecond !== undefined ? { savesPerSecond: round(figures.savesPerSecond, 2) } : {}),
+  ...(figures.aloneP50 !== undefined ? { aloneP50: figures.aloneP50 === null ? null : round(figures.aloneP50, 2) } : {}),
 });
 
 /**
