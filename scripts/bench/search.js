@@ -19,6 +19,7 @@
  * `scenarios.S7` in latest.json, the single queries are in the details.
  */
 const autocannon = require('autocannon');
+const { summarise } = require('./load');
 
 const COMMON_WORD = 'cooperation';
 const RARE_NAME = 'Zarepour';
@@ -27,7 +28,7 @@ const RARE_ARTICLES = 3;
 
 /**
  * @typedef {{ rps: number, p50: number | null, p99: number | null, statements: number | null, aloneP50: number | null }} Figures
- * @typedef {{ rps: number, p50: number | null, p99: number | null, errors: number, requests: number }} Measured
+ * @typedef {import('./load').Measured} Measured
  * @typedef {import('./targets').Running} Server
  */
 
@@ -45,18 +46,6 @@ const QUERIES = /** @type {const} */ ([
 const TITLE =
   `search, "${COMMON_WORD}" and "${RARE_NAME}" alternating: GET ${ours('<word>')} ` +
   `(stock: GET ${stocks('<word>')}, Strapi's article list, other JSON)`;
-
-/** @param {import('autocannon').Result} result @returns {Measured} */
-function summarise(result) {
-  const answered = result.requests.total > 0;
-  return {
-    rps: result.requests.average,
-    p50: answered ? result.latency.p50 : null,
-    p99: answered ? result.latency.p99 : null,
-    errors: result.errors + result.timeouts + result.non2xx,
-    requests: result.requests.total,
-  };
-}
 
 /**
  * Drives `paths` in turn on every connection.

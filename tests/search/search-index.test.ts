@@ -7,7 +7,8 @@ import {
   triggerName,
   type Knex as IndexKnex,
 } from '../../src/content/search/index-schema';
-import { quoted, resolveSearchedTypes, type SearchedType } from '../../src/content/search/searched-types';
+import { quoted } from '../../src/platform/sql';
+import { resolveSearchedTypes, type SearchedType } from '../../src/content/search/searched-types';
 import { graphql, useStrapi } from '../helpers/strapi';
 
 /**

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { lockUntilCommit } from '../../platform/advisory-locks';
-import { quoted, type SearchedType } from './searched-types';
+import { quoted, STATEMENT_TRIGGER_EVENTS } from '../../platform/sql';
+import type { SearchedType } from './searched-types';
 
 /**
  * The database side of search: one row per content row in `search_documents`,
@@ -41,13 +42,6 @@ export const SEARCH_CONFIGURATION = 'search_english';
 export const UNACCENT_FUNCTION = 'search_unaccent';
 export const BLOCKS_TEXT_FUNCTION = 'search_blocks_text';
 export const REQUIRED_EXTENSIONS = ['unaccent', 'pg_trgm'] as const;
-
-const TRIGGER_EVENTS = {
-  insert: 'AFTER INSERT ON %TABLE% REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT',
-  update: 'AFTER UPDATE ON %TABLE% REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT',
-  delete: 'AFTER DELETE ON %TABLE% REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT',
-  truncate: 'AFTER TRUNCATE ON %TABLE% FOR EACH STATEMENT',
-} as const;
 
 export const triggerName = (table: string, event: string) => `${table}_search_${event}`;
 export const triggerFunctionName = (table: string) => `search_index_${table}`;
@@ -248,7 +242,7 @@ export async function installSearchIndex(knex: Knex, types: readonly SearchedTyp
     }
     const definition = triggerFunction(type);
     const typePrint = fingerprint(`${sharedPrint}\n${definition}`);
-    const triggerNames = Object.keys(TRIGGER_EVENTS).map((event) => triggerName(type.table, event));
+    const triggerNames = Object.keys(STATEMENT_TRIGGER_EVENTS).map((event) => triggerName(type.table, event));
     const { rows: state } = await knex.raw(
       `SELECT obj_description(to_regprocedure(?), 'pg_proc') AS definition,
               (SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass(?) AND tgname = ANY(?::text[]) AND tgenabled <> 'D') AS triggers,
@@ -263,7 +257,7 @@ export async function installSearchIndex(knex: Knex, types: readonly SearchedTyp
     await knex.raw(`CREATE TABLE IF NOT EXISTS ${partitionName(type.type)} PARTITION OF ${SEARCH_TABLE} FOR VALUES IN (${literal(type.type)})`);
     await knex.raw(definition);
     await knex.raw(`COMMENT ON FUNCTION ${quoted(triggerFunctionName(type.table))}() IS ${literal(typePrint)}`);
-    for (const [event, timing] of Object.entries(TRIGGER_EVENTS)) {
+    for (const [event, timing] of Object.entries(STATEMENT_TRIGGER_EVENTS)) {
       const name = quoted(triggerName(type.table, event));
       await knex.raw(`DROP TRIGGER IF EXISTS ${name} ON ${quoted(type.table)}`);
       await knex.raw(`CREATE TRIGGER ${name} ${timing.replace('%TABLE%', quoted(type.table))} EXECUTE FUNCTION ${quoted(triggerFunctionName(type.table))}()`);

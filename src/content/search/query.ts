@@ -1,6 +1,7 @@
 import { SEARCH_LIMITS } from '../../limits/page-sizes';
 import { SEARCH_CONFIGURATION, SEARCH_TABLE, UNACCENT_FUNCTION } from './index-schema';
-import { quoted, type SearchedType, type SearchType } from './searched-types';
+import { quoted } from '../../platform/sql';
+import type { SearchedType, SearchType } from './searched-types';
 import { MARK_END, MARK_START } from './snippet';
 
 export type SearchStatus = 'published' | 'draft';

@@ -1,4 +1,5 @@
 import type { Core, UID } from '@strapi/strapi';
+import { quoted } from '../../platform/sql';
 
 /** What a reader can search, by the name the API uses for it (`type=article`, GraphQL `SearchType.article`). */
 export const SEARCH_TYPES = ['article', 'person', 'event'] as const;
@@ -79,7 +80,6 @@ export interface SearchedType {
   recency: (alias: string) => string;
 }
 
-export const quoted = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
 
 interface AttributeMeta {
   type?: string;

@@ -21,6 +21,7 @@
  */
 
 import { lockUntilCommit } from '../../platform/advisory-locks';
+import { quoted, STATEMENT_TRIGGER_EVENTS } from '../../platform/sql';
 
 export const COUNTER_TABLE = 'published_row_counts';
 const APPLY_FUNCTION = 'published_row_counts_apply';
@@ -29,15 +30,7 @@ interface Knex {
   raw: (sql: string, bindings?: readonly unknown[]) => PromiseLike<{ rows: Array<Record<string, unknown>> }>;
 }
 
-const TRIGGER_EVENTS = {
-  insert: 'AFTER INSERT ON %TABLE% REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT',
-  update: 'AFTER UPDATE ON %TABLE% REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT',
-  delete: 'AFTER DELETE ON %TABLE% REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT',
-  truncate: 'AFTER TRUNCATE ON %TABLE% FOR EACH STATEMENT',
-} as const;
-
 const triggerName = (table: string, event: string) => `${table}_published_count_${event}`;
-const quoted = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
 
 // PL/pgSQL plans a statement when it first runs it, so the branch that reads a
 // transition table an event does not have (old_rows on INSERT) is never planned.
@@ -72,9 +65,9 @@ async function isInstalled(knex: Knex, table: string): Promise<boolean> {
     `SELECT
        to_regclass(?) IS NOT NULL AS counter_exists,
        (SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass(?) AND tgname = ANY(?)) AS triggers`,
-    [COUNTER_TABLE, table, Object.keys(TRIGGER_EVENTS).map((event) => triggerName(table, event))],
+    [COUNTER_TABLE, table, Object.keys(STATEMENT_TRIGGER_EVENTS).map((event) => triggerName(table, event))],
   );
-  if (!rows[0].counter_exists || Number(rows[0].triggers) !== Object.keys(TRIGGER_EVENTS).length) return false;
+  if (!rows[0].counter_exists || Number(rows[0].triggers) !== Object.keys(STATEMENT_TRIGGER_EVENTS).length) return false;
   const counted = await knex.raw(`SELECT 1 FROM ${COUNTER_TABLE} WHERE table_name = ?`, [table]);
   return counted.rows.length === 1;
 }
@@ -101,7 +94,7 @@ export async function installPublishedCounters(knex: Knex, tables: readonly stri
     await knex.raw(`LOCK TABLE ${quoted(table)} IN SHARE ROW EXCLUSIVE MODE`);
     await knex.raw(`CREATE TABLE IF NOT EXISTS ${COUNTER_TABLE} (table_name text PRIMARY KEY, published bigint NOT NULL)`);
     await knex.raw(APPLY_FUNCTION_SQL);
-    for (const [event, timing] of Object.entries(TRIGGER_EVENTS)) {
+    for (const [event, timing] of Object.entries(STATEMENT_TRIGGER_EVENTS)) {
       const name = quoted(triggerName(table, event));
       await knex.raw(`DROP TRIGGER IF EXISTS ${name} ON ${quoted(table)}`);
       await knex.raw(`CREATE TRIGGER ${name} ${timing.replace('%TABLE%', quoted(table))} EXECUTE FUNCTION ${APPLY_FUNCTION}()`);

@@ -1,6 +1,7 @@
 import type { Core, UID } from '@strapi/strapi';
 import { lockUntilCommit } from '../../platform/advisory-locks';
 import { addAfterSyncStep } from '../../platform/after-sync';
+import { quoted } from '../../platform/sql';
 
 /**
  * Indexes for the public read paths that Strapi 5 does not create itself.
@@ -28,7 +29,6 @@ const READ_INDEXES: ReadonlyArray<{ uid: UID.ContentType; suffix: string; defini
   { uid: 'api::event.event', suffix: 'slug_idx', definition: '(slug)' },
 ];
 
-const quoted = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
 
 interface Knex {
   raw: (sql: string, bindings?: readonly unknown[]) => PromiseLike<{ rows: Array<Record<string, unknown>> }>;
