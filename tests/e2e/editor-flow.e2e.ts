@@ -95,9 +95,16 @@ async function typeDate(label: RegExp, isoDate: string) {
 }
 
 async function saveAndPublish() {
+  // Each step waits for the Content Manager's own answer: a toast of an earlier step may still be on screen.
+  const contentManagerAnswer = (action: RegExp) =>
+    page.waitForResponse((response) => action.test(response.url()) && response.request().method() !== 'GET' && response.ok());
+  const saved = contentManagerAnswer(/\/content-manager\/collection-types\/[^/?]+(\/[^/?]+)?(\?|$)/);
   await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await saved;
   await page.getByText('Saved document').first().waitFor();
+  const published = contentManagerAnswer(/\/actions\/publish(\?|$)/);
   await page.getByRole('button', { name: 'Publish', exact: true }).click();
+  await published;
   await page.getByText('Published document').first().waitFor();
 }
 
