@@ -83,10 +83,27 @@ export function createQueuePool(strapi: Core.Strapi, size: number): Pool {
   return pool;
 }
 
-/** graphile-worker's log lines, through Strapi's logger; its routine chatter only at debug level. */
+/** What graphile-worker reports when the database goes away (a restart, a failover): it reconnects by itself. */
+const CONNECTION_LOSS = /terminating connection|database system is (shutting down|starting up)|ECONNREFUSED|Connection terminated|not queryable/i;
+/** One line per kind of connection loss in this long: a restart otherwise logs one per pooled connection. */
+const CONNECTION_LOSS_QUIET_MS = 10_000;
+
+/**
+ * graphile-worker's log lines, through Strapi's logger; its routine chatter only at debug level. Losing the
+ * database is a warning, said once per cause and quiet period, not an error per connection: the queue
+ * reconnects, and the jobs wait in their table.
+ */
 export function queueLogger(strapi: Core.Strapi): Logger {
+  const lastSaid = new Map<string, number>();
   return new Logger(() => (level, message) => {
-    if (level === 'error') strapi.log.error(`webhooks queue: ${message}`);
+    const loss = level === 'error' || level === 'warning' ? CONNECTION_LOSS.exec(message) : null;
+    if (loss) {
+      const cause = loss[0].toLowerCase();
+      const now = Date.now();
+      if (now - (lastSaid.get(cause) ?? -Infinity) < CONNECTION_LOSS_QUIET_MS) return;
+      lastSaid.set(cause, now);
+      strapi.log.warn(`webhooks queue: lost its database connection (${message}); reconnecting`);
+    } else if (level === 'error') strapi.log.error(`webhooks queue: ${message}`);
     else if (level === 'warning') strapi.log.warn(`webhooks queue: ${message}`);
     else strapi.log.debug(`webhooks queue: ${message}`);
   });

@@ -91,7 +91,13 @@ const MARGIN_MS = 50;
 const START_PROOF_MS = 10_000;
 /** A connection that carries none of our beats for this many fence bounds is replaced. */
 const RECONNECT_SILENCE_FACTOR = 2;
-const RECONNECT_MS = 1_000;
+/**
+ * A lost LISTEN connection is reopened after RECONNECT_FIRST_MS, then at doubling intervals up to
+ * RECONNECT_MAX_MS: writes wait one fence bound past the new connection's start (rule 3b), so every
+ * moment it is late after the database is back is a moment added to the first writes' answers.
+ */
+const RECONNECT_FIRST_MS = 50;
+const RECONNECT_MAX_MS = 1_000;
 /** An invalidation's NOTIFY is retried until then, each try given up after one fence bound. */
 const SEND_GIVE_UP_MS = 10_000;
 const SEND_RETRY_MS = 100;
@@ -432,13 +438,15 @@ export class InvalidationBus {
     else this.options.onInvalidate('*');
     if (this.stopped) return;
     if (!this.everProven) this.options.log.warn(`response cache: lost the invalidation channel (${reason}); reconnecting`);
+    let delay = RECONNECT_FIRST_MS;
     const retry = () => {
       if (this.stopped) return;
       this.connect().catch(() => {
-        this.reconnectTimer = setTimeout(retry, RECONNECT_MS);
+        delay = Math.min(RECONNECT_MAX_MS, delay * 2);
+        this.reconnectTimer = setTimeout(retry, delay);
       });
     };
-    this.reconnectTimer = setTimeout(retry, RECONNECT_MS);
+    this.reconnectTimer = setTimeout(retry, delay);
   }
 
   private async send(client: Client, message: Message): Promise<void> {

@@ -180,8 +180,9 @@ export function createCacheMiddleware(options: CacheMiddlewareOptions) {
   /** Strapi's answer to a read: stored when cacheable, and handed to the identical reads that waited for it. */
   const compute = async (ctx: Context, next: Next, read: Read): Promise<CachedResponse | null> => {
     const startEpoch = store.epoch;
+    // No wait for this process's broadcasts in flight, unlike a write below: a read changes nothing, and what
+    // it may store is judged by the store against the invalidations it saw (store.ts), not by their delivery.
     await next();
-    await bus.drain();
 
     const tags = storable(ctx, read);
     const body = tags && (Buffer.isBuffer(ctx.body) ? ctx.body : Buffer.from(typeof ctx.body === 'string' ? ctx.body : JSON.stringify(ctx.body)));
