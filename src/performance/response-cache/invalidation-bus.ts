@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Client, type ClientConfig, type Notification } from 'pg';
@@ -162,6 +163,8 @@ export class InvalidationBus {
   private readonly peers = new Map<string, Peer>();
   private readonly pending = new Map<number, PendingWrite>();
   private readonly inFlight = new Set<Promise<void>>();
+  /** The settlements the write running in this async context waits for (see `acknowledge`). */
+  private readonly writeScope = new AsyncLocalStorage<Set<Promise<void>>>();
   private writeSeq = 0;
   /** An invalidation could not be sent: everything is invalidated once the database takes a NOTIFY again. */
   private owesEverything = false;
@@ -240,26 +243,52 @@ export class InvalidationBus {
       entry.committedAt = performance.now();
       this.check(seq);
     });
-    const tracked = done.finally(() => this.inFlight.delete(tracked));
-    this.inFlight.add(tracked);
-    return tracked;
+    return this.keep(done);
   }
 
   /**
-   * Makes `drain` wait for `work` as well as for the broadcasts (a CDN purge that follows one), so a write
-   * is acknowledged only once it has settled. A rejection is dropped here: `work` reports its own failures.
+   * Makes the write that started it, and `drain`, wait for `work` as well as for the broadcasts (a CDN purge
+   * that follows one), so a write is acknowledged only once it has settled. A rejection is dropped here:
+   * `work` reports its own failures.
    */
   track(work: Promise<unknown>): void {
-    const tracked: Promise<void> = work.then(
+    void this.keep(work.then(
       () => undefined,
       () => undefined,
-    ).finally(() => this.inFlight.delete(tracked));
-    this.inFlight.add(tracked);
+    ));
   }
 
-  /** Waits for every broadcast (and tracked work) started so far to be settled. */
+  /**
+   * Runs one write (an HTTP request, a Document Service call made outside one) and settles once every
+   * broadcast and tracked work it started has settled, whether it succeeded or threw: its answer may be
+   * sent then. Only its own: a write does not wait for the broadcasts of writes running beside it, whose
+   * answers wait for them. Nested calls share the outermost write's scope, which waits for them all.
+   */
+  async acknowledge<T>(write: () => Promise<T>): Promise<T> {
+    if (this.writeScope.getStore()) return write();
+    const own = new Set<Promise<void>>();
+    try {
+      return await this.writeScope.run(own, write);
+    } finally {
+      // A settling broadcast can start tracked work (a CDN purge): wait until nothing new was added.
+      for (let seen = 0; own.size > seen; ) {
+        seen = own.size;
+        await Promise.all([...own]);
+      }
+    }
+  }
+
+  /** Waits for every broadcast (and tracked work) started so far, by any write, to be settled. */
   async drain(): Promise<void> {
     if (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+  }
+
+  /** Notes `settled` in the process-wide set and in the scope of the write running now, if any. */
+  private keep(settled: Promise<void>): Promise<void> {
+    const tracked = settled.finally(() => this.inFlight.delete(tracked));
+    this.inFlight.add(tracked);
+    this.writeScope.getStore()?.add(tracked);
+    return tracked;
   }
 
   /** Sends `payload` over the pool until it has committed; false when it could not within SEND_GIVE_UP_MS. */

@@ -207,8 +207,8 @@ export function createCacheMiddleware(options: CacheMiddlewareOptions) {
     const read = await describeRead(ctx);
     if (read === 'answered') return;
     if (read === null) {
-      await next();
-      await bus.drain();
+      // Anything not cacheable may write: its answer waits until no process can serve what it changed.
+      await bus.acknowledge(next);
       return;
     }
 

@@ -37,6 +37,18 @@ export class WriteTags {
     return (await query.findMany({ where, select: this.columns(uid) })) as RowState[];
   }
 
+  /**
+   * The row a create or update left, as its lifecycle event hands it over (Strapi reads it back after
+   * writing its relations): no statement of ours when it holds every column the tags are made of, which
+   * it does unless the write asked for a narrower `select`; read by id otherwise.
+   */
+  async rowWritten(uid: string, result: unknown): Promise<RowState[]> {
+    if (result === null || typeof result !== 'object') return [];
+    const row = result as RowState;
+    if (this.columns(uid).every((column) => column in row)) return [row];
+    return this.rowsById(uid, [row.id]);
+  }
+
   async rowsById(uid: string, ids: readonly unknown[]): Promise<RowState[]> {
     const known = ids.filter((id): id is number | string => typeof id === 'number' || typeof id === 'string');
     if (known.length === 0) return [];

@@ -22,7 +22,8 @@ import { WriteTags, type RowState } from './write-tags';
  * transaction: an answer computed between the two, from rows not yet committed,
  * is dropped then. The broadcast is awaited before the write is acknowledged: by
  * the HTTP middleware for requests, and by a Document Service middleware for
- * code that writes without a request. With a CDN purger (src/performance/cdn-purge),
+ * code that writes without a request; each waits for its own broadcasts only
+ * (InvalidationBus.acknowledge). With a CDN purger (src/performance/cdn-purge),
  * the CDN is purged of the same tags (those public answers carry) after the
  * broadcast, and the acknowledgement waits for that as well.
  */
@@ -138,41 +139,38 @@ export function watchWrites(
    * Sent only now, after the write: sent earlier, an answer read between the invalidation and
    * the write would be stored with the old rows and kept.
    */
-  const after = (rowIds: (event: LifecycleEvent) => unknown[]) => async (event: LifecycleEvent) => {
+  const after = (rowsLeft: (uid: string, event: LifecycleEvent) => Promise<RowState[]>) => async (event: LifecycleEvent) => {
     const { uid } = event.model;
     if (isAccessChange(event)) return emit('*');
     if (!isReadable(uid)) return;
     if (!dependencies.isDocumentType(uid)) return emit(new Set(typeTagsOf(uid)));
     const tags = new Set<string>(event.state.beforeTags);
-    await writeTags.tagsOf(uid, await writeTags.rowsById(uid, rowIds(event)), tags);
+    await writeTags.tagsOf(uid, await rowsLeft(uid, event), tags);
     await emit(tags);
   };
 
-  const idOf = (event: LifecycleEvent) => [(event.result as { id?: unknown } | null)?.id];
-  const idsOf = (event: LifecycleEvent) => (event.result as { ids?: unknown[] } | null)?.ids ?? [];
-  const idsBefore = (event: LifecycleEvent) => (event.state.before ?? []).map((row) => row.id);
-  const none = () => [];
+  const rowWritten = (uid: string, event: LifecycleEvent) => writeTags.rowWritten(uid, event.result);
+  const rowsCreated = (uid: string, event: LifecycleEvent) => writeTags.rowsById(uid, (event.result as { ids?: unknown[] } | null)?.ids ?? []);
+  const rowsUpdated = (uid: string, event: LifecycleEvent) => writeTags.rowsById(uid, (event.state.before ?? []).map((row) => row.id));
+  const none = async () => [];
 
   strapi.db.lifecycles.subscribe({
     beforeUpdate: before(false),
     beforeUpdateMany: before(true),
     beforeDelete: before(false),
     beforeDeleteMany: before(true),
-    afterCreate: after(idOf),
-    afterCreateMany: after(idsOf),
-    afterUpdate: after(idOf),
-    afterUpdateMany: after(idsBefore),
+    afterCreate: after(rowWritten),
+    afterCreateMany: after(rowsCreated),
+    afterUpdate: after(rowWritten),
+    afterUpdateMany: after(rowsUpdated),
     afterDelete: after(none),
     afterDeleteMany: after(none),
   } as Record<string, unknown>);
 
   // Code that writes through the Document Service outside a request (scripts, cron) gets its
-  // answer only once the other processes have dropped what the write changed.
-  strapi.documents.use(async (context, next) => {
-    const result = await next();
-    if (DOCUMENT_WRITES.has(context.action)) await bus.drain();
-    return result;
-  });
+  // answer only once the other processes have dropped what the write changed. Within a request the
+  // HTTP middleware waits, once, before answering (a nested call shares its scope).
+  strapi.documents.use(async (context, next) => (DOCUMENT_WRITES.has(context.action) ? bus.acknowledge(async () => next()) : next()));
 }
 
 /** Tags split so that each notification stays well under PostgreSQL's payload limit. */
