@@ -33,7 +33,8 @@ const { Client } = require('pg');
 const dotenv = require('dotenv');
 const { removeCompiledServer } = require('../clean-dist');
 const { fillSecrets } = require('../dev-env');
-const { startEmbeddedPostgres } = require('../embedded-postgres');
+const { startEmbeddedPostgres, runningServer } = require('../embedded-postgres');
+const { measureRequestCosts, cacheBound } = require('./request-costs');
 const { loadArticles, articleSlug, peopleFor, eventsFor, collectionName } = require('./load-articles');
 const { readScenarios } = require('./scenarios');
 const { startStrapi, startBaseline, targetMemory, waitUntilIdle } = require('./targets');
@@ -424,6 +425,8 @@ async function main() {
 
   // --- the database ---------------------------------------------------------------------------
   let databaseUrl = options.databaseUrl;
+  /** @type {number | undefined} the embedded server's postmaster: its CPU time counts in the request costs (not an external server's, shared with others) */
+  let databasePid;
   if (!databaseUrl) {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'news-cms-bench-pg-'));
     // PostgreSQL runs as its own user when we are root: it must be able to enter the folder.
@@ -452,6 +455,7 @@ async function main() {
     }
     onCleanup(() => server.stop());
     databaseUrl = server.url;
+    databasePid = runningServer(cluster)?.pid;
     say(`embedded PostgreSQL on port ${server.port} (data in ${dataDir})`);
   } else {
     const created = await ensureExternalDatabase(databaseUrl);
@@ -821,6 +825,25 @@ async function main() {
     }
   }
 
+  // --- what S5's requests cost, one at a time: the bound they put on any cache ---------------------
+  /** @type {(import('./request-costs').RequestCosts & { bounds: Record<string, number> }) | undefined} */
+  let requestCosts;
+  if (mixedIds.length > 0 && running.warm && running.cold) {
+    await waitUntilIdle(running.warm);
+    await waitUntilIdle(running.cold);
+    await waitForQuietDatabase(db);
+    const costs = await step('request costs, one at a time', 0, false, async () =>
+      measureRequestCosts(running.warm, running.cold, { hot: await hotDocuments(), token, databasePid }),
+    );
+    const bounds = Object.fromEntries(mixedIds.map((id) => [id, cacheBound(costs, MIXED_WRITE_SHARES[id])]));
+    requestCosts = { ...costs, bounds };
+    say(
+      `request costs, one at a time (CPU of the CMS${costs.databaseCounted ? ' and of its database' : ''}): an S5 write on warm ` +
+        `${costs.writeCpuMs.toFixed(1)} ms, an S5 read on cold ${costs.readCpuMs.toFixed(1)} ms; with every read a free hit, warm ÷ cold ` +
+        `could reach at most ${mixedIds.map((id) => `${bounds[id].toFixed(2)} (${id})`).join(', ')}`,
+    );
+  }
+
   /** @type {Record<string, unknown> | undefined} */
   let searchDetails;
   if (options.scenarios.includes('S7')) {
@@ -878,6 +901,14 @@ async function main() {
   }
   const goals = goalsOf(figures, stampede, READS_ALONE);
   if (goals.length > 0) console.log(formatGoals(goals));
+  if (requestCosts) {
+    console.log(
+      `Request costs (one at a time, CPU${requestCosts.databaseCounted ? ' of the CMS and its database' : ' of the CMS only'}): ` +
+        `an S5 write ${requestCosts.writeCpuMs.toFixed(1)} ms on warm, an S5 read ${requestCosts.readCpuMs.toFixed(1)} ms on cold. ` +
+        `Even if every read were a free hit, the writes alone would hold warm ÷ cold to ` +
+        `${Object.entries(requestCosts.bounds).map(([id, bound]) => `${bound.toFixed(2)} for ${id}`).join(', ')}.`,
+    );
+  }
   console.log(
     `Stale reads: ${staleReads}. Draft reads (S6 reads showing a draft title, counted in the errors): ${draftReads}. ` +
       `Errors (non-2xx, timeouts, socket errors, failed draft saves, over all runs): ${errors}.`,
@@ -893,7 +924,19 @@ async function main() {
     scenarios: options.scenarios,
     targets: options.targets,
   };
-  const result = resultJson(options.articles, figures, { staleReads, draftReads, errors, run, stampede, goals }, layout);
+  const result = {
+    ...resultJson(options.articles, figures, { staleReads, draftReads, errors, run, stampede, goals }, layout),
+    ...(requestCosts
+      ? {
+          requestCosts: {
+            writeCpuMs: Math.round(requestCosts.writeCpuMs * 10) / 10,
+            readCpuMs: Math.round(requestCosts.readCpuMs * 10) / 10,
+            databaseCounted: requestCosts.databaseCounted,
+            warmOverColdBound: Object.fromEntries(Object.entries(requestCosts.bounds).map(([id, bound]) => [id, Math.round(bound * 100) / 100])),
+          },
+        }
+      : {}),
+  };
   fs.mkdirSync(path.dirname(options.output), { recursive: true });
   fs.writeFileSync(options.output, `${JSON.stringify(result, null, 2)}\n`);
   const chart = writeChart(options.output, result, { subtitle: runSubtitle(result) });
