@@ -172,6 +172,36 @@ describe('with 2 workers', () => {
     expect(ledger.stale).toEqual([]);
   }, 180_000);
 
+  it('while a write waits for a worker whose LISTEN connection is paused, reads on either worker are answered without waiting for it', async () => {
+    const [victim] = workerPids(server);
+    const backend = await listenerBackendOf(victim);
+    expect(backend).toEqual(expect.any(Number));
+    await ledger.readMany(4);
+    process.kill(backend as number, 'SIGSTOP');
+    const answered: string[] = [];
+    try {
+      // The write cannot hear that worker confirm: it is answered only once that worker's fence bound has passed.
+      const write = ledger.write(`Fencing ${stamp} reads beside a waiting write`).then(() => answered.push('write'));
+      await sleep(300);
+      // Misses (each its own filter), on fresh connections, so both workers answer some, the writing one included.
+      const reads = Array.from({ length: 8 }, (_, index) =>
+        request(server.baseUrl)
+          .get('/api/people')
+          .query({ 'filters[slug][$ne]': `beside-a-waiting-write-${stamp}-${index}`, 'fields[0]': 'name' })
+          .set('Connection', 'close')
+          .timeout(60_000)
+          .expect(200)
+          .then(() => answered.push(`read ${index}`)),
+      );
+      await Promise.all([write, ...reads]);
+    } finally {
+      process.kill(backend as number, 'SIGCONT');
+    }
+    expect(answered.indexOf('write')).toBe(answered.length - 1);
+    await ledger.readMany(10);
+    expect(ledger.stale).toEqual([]);
+  }, 120_000);
+
   it('pg_terminate_backend of one worker\'s LISTEN connection: no stale read, and the worker serves hits again', async () => {
     const [victim] = workerPids(server);
     const backend = await listenerBackendOf(victim);
