@@ -19,7 +19,8 @@
  * and sums every worker's registry (src/platform/metrics/cluster.ts).
  *
  * Workers learn of each other's writes through the response cache's
- * LISTEN/NOTIFY channel (src/performance/response-cache), so no other service is needed.
+ * LISTEN/NOTIFY channel (src/performance/response-cache), so no other service is needed,
+ * and hand each other the answers they compute through this process (`relayPeerAnswers`).
  */
 // The module itself is the cluster object; its typings describe it as a default export.
 const cluster = /** @type {import('node:cluster').Cluster} */ (/** @type {unknown} */ (require('node:cluster')));
@@ -157,6 +158,7 @@ async function primary(count) {
     }, bound).unref();
   };
   serveClusterMetrics();
+  relayPeerAnswers();
   process.on('SIGINT', () => stopAll('SIGINT'));
   process.on('SIGTERM', () => stopAll('SIGTERM'));
   let listening = 0;
@@ -165,6 +167,23 @@ async function primary(count) {
     if (listening === count) say(`all ${count} workers are listening`);
   });
   for (let index = 0; index < count; index += 1) start();
+}
+
+/**
+ * Passes the response cache's messages between workers: a worker computing a
+ * read, then its answer, reach every other worker
+ * (src/performance/response-cache/peer-answers.ts). The primary only relays;
+ * each worker decides what to store.
+ */
+function relayPeerAnswers() {
+  const PEER_MESSAGE_TYPES = new Set(['news-cms:cache:computing', 'news-cms:cache:answer']);
+  cluster.on('message', (sender, /** @type {{ type?: unknown }} */ message) => {
+    if (typeof message?.type !== 'string' || !PEER_MESSAGE_TYPES.has(message.type)) return;
+    for (const worker of Object.values(cluster.workers ?? {})) {
+      // A worker that is gone or going loses the message; it would have computed its own answer.
+      if (worker && worker !== sender && worker.isConnected()) worker.send(message, undefined, () => undefined);
+    }
+  });
 }
 
 /**

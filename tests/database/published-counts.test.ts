@@ -1,5 +1,5 @@
 import { waitForDatabaseIdle } from '../../src/platform/shutdown/database-idle';
-import { installPublishedCounters, readPublishedCount } from '../../src/performance/published-counts/counter-schema';
+import { COUNTER_SLOTS, installPublishedCounters, readPublishedCount } from '../../src/performance/published-counts/counter-schema';
 import { seededArticle } from '../helpers/seed-fixture';
 import { bootStrapi, stopStrapi, type TestApp } from '../helpers/strapi';
 
@@ -99,6 +99,53 @@ describe('published counters', () => {
         if (error.message !== 'roll back') throw error;
       });
     expect(await bothCounts()).toEqual(before);
+  });
+
+  it('let two transactions publish and unpublish at once without waiting for each other, and stay exact when both commit', async () => {
+    const before = await bothCounts();
+    const insert = (trx: Knex, name: string) =>
+      trx.raw(
+        `INSERT INTO articles (document_id, title, slug, published_date, published_at, created_at, updated_at)
+         VALUES (?, ?, ?, '2026-12-02', now(), now(), now())`,
+        [name, name, name],
+      );
+    const first = await knex().transaction();
+    const second = await knex().transaction();
+    try {
+      // The first holds its slot until it ends; with one counter row the second would queue behind it.
+      await insert(first, `counter-concurrent-a-${Date.now()}`);
+      await second.raw("SET LOCAL lock_timeout = '2s'");
+      await insert(second, `counter-concurrent-b-${Date.now()}`);
+      await second.raw("DELETE FROM articles WHERE document_id LIKE 'counter-concurrent-b-%'");
+      await insert(second, `counter-concurrent-c-${Date.now()}`);
+      await second.commit();
+      expect(await bothCounts()).toEqual({ counter: before.query + 1, query: before.query + 1 });
+      await first.commit();
+    } finally {
+      if (!first.isCompleted()) await first.rollback();
+      if (!second.isCompleted()) await second.rollback();
+    }
+    expect(await bothCounts()).toEqual({ counter: before.query + 2, query: before.query + 2 });
+    await knex().raw("DELETE FROM articles WHERE document_id LIKE 'counter-concurrent-%'");
+    expect(await bothCounts()).toEqual(before);
+  });
+
+  it('are moved from one row per table to slots, keeping nothing but exact counts', async () => {
+    const tables = (await knex().raw('SELECT DISTINCT table_name FROM published_row_counts ORDER BY table_name')).rows.map(
+      (row: { table_name: string }) => row.table_name,
+    );
+    expect(tables).toContain('articles');
+    await app.strapi.db.transaction(async ({ trx }) => {
+      // The table as it was before slots, one row per table, with counts that are off.
+      await trx.raw('DROP TABLE published_row_counts');
+      await trx.raw('CREATE TABLE published_row_counts (table_name text PRIMARY KEY, published bigint NOT NULL)');
+      for (const table of tables) await trx.raw('INSERT INTO published_row_counts VALUES (?, 123456789)', [table]);
+      expect(await installPublishedCounters(trx, tables)).toEqual({ counted: tables, installed: tables });
+    });
+    const after = await bothCounts();
+    expect(after.counter).toBe(after.query);
+    const slots = await knex().raw("SELECT count(*) AS n FROM published_row_counts WHERE table_name = 'articles'");
+    expect(Number(slots.rows[0].n)).toBe(COUNTER_SLOTS);
   });
 
   it('answer the REST list total with one lookup instead of a count, and filtered lists with a count', async () => {

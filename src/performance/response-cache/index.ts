@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import type { ClientConfig } from 'pg';
 import { readCorsPolicy } from '../../access/cors';
 import { measureResponseCacheWith } from '../../platform/metrics';
-import { isFastPathEnabled, isResponseCacheEnabled, readMilliseconds, readPositiveInteger } from '../../platform/settings';
+import { isFastPathEnabled, isResponseCacheEnabled, isPeerAnswersEnabled, readMilliseconds, readPositiveInteger } from '../../platform/settings';
 import { createCdnPurger, publicCacheControl, type CdnPurger } from '../cdn-purge';
 import { guardPatch, notePatchOff } from '../registry/guard';
 import { PATCHES } from '../registry/patches';
@@ -11,6 +11,7 @@ import { GraphqlReads } from './graphql-reads';
 import { DEFAULT_FENCE_MS, InvalidationBus, MAX_FENCE_MS, MIN_FENCE_MS } from './invalidation-bus';
 import { installFastPath, type FastPathOptions } from './fast-path';
 import { createCacheMiddleware } from './middleware';
+import { PeerAnswers } from './peer-answers';
 import { ReadTags } from './read-tags';
 import { RawRequestAliases } from './request-keys';
 import { ResponseStore } from './store';
@@ -30,7 +31,8 @@ import { watchWrites } from './write-watcher';
  * RESPONSE_CACHE=false or STOCK_STRAPI=true turns it off; RESPONSE_CACHE_MAX_MB
  * bounds its memory (LRU); CACHE_CONTROL sets what public answers tell browsers
  * and CDNs; RESPONSE_CACHE_FAST_PATH=false runs it without its fast path;
- * RESPONSE_CACHE_FENCE_MS is how long a process may go without hearing
+ * RESPONSE_CACHE_PEER_ANSWERS=false has each worker of `npm start` compute its own misses
+ * instead of handing its answers to the others (peer-answers.ts); RESPONSE_CACHE_FENCE_MS is how long a process may go without hearing
  * its own heartbeat on the invalidation channel before it stops serving cached
  * answers (invalidation-bus.ts explains why that keeps every process exact).
  * PURGE_VARNISH_URL / PURGE_WEBHOOK_URL purge a CDN of the same tags on every
@@ -63,10 +65,13 @@ export function registerResponseCache(strapi: Core.Strapi): void {
   watchWrites(strapi, store, bus, dependencies, cdnPurger);
   measureResponseCacheWith(() => ({ entries: store.size, bytes: store.bytes }));
 
+  const aliases = new RawRequestAliases();
+  const busOfThisProcess = bus;
+  const peers = isPeerAnswersEnabled() ? PeerAnswers.ofClusterWorker(store, aliases, () => busOfThisProcess.ready) : undefined;
   const shared = {
     store,
     bus,
-    aliases: new RawRequestAliases(),
+    aliases,
     // The policy strapi::cors answers with (src/access/cors reads the same CORS_ORIGINS): keys hold its decision.
     cors: readCorsPolicy(),
     restPrefix: strapi.config.get<string>('api.rest.prefix', '/api'),
@@ -74,7 +79,7 @@ export function registerResponseCache(strapi: Core.Strapi): void {
     publicCacheControl: publicCacheControl(cdnPurger !== undefined),
   };
   strapi.server.use(
-    createCacheMiddleware({ ...shared, strapi, readTags: new ReadTags(dependencies), graphqlReads: new GraphqlReads(strapi, dependencies) }),
+    createCacheMiddleware({ ...shared, peers, strapi, readTags: new ReadTags(dependencies), graphqlReads: new GraphqlReads(strapi, dependencies) }),
   );
   installRequiredFastPath(strapi, shared);
 }

@@ -22,8 +22,9 @@ import { READ_HANDLERS } from '../../access/public-read';
 import { withoutSharedFreshness } from '../cdn-purge/cache-control';
 import { answerHeaders } from './answer-headers';
 import { ReadTags, readsPublishedScope } from './read-tags';
+import type { PeerAnswers, SharedAlias } from './peer-answers';
 import { SingleFlights } from './single-flight';
-import { strongEtag, type CachedResponse, type ResponseStore } from './store';
+import { machineClock, strongEtag, type CachedResponse, type ResponseStore } from './store';
 import { metrics } from '../../platform/metrics';
 import { noteRoute, routeLabel } from '../../platform/metrics/http';
 
@@ -34,6 +35,8 @@ export interface CacheMiddlewareOptions {
   readTags: ReadTags;
   graphqlReads: GraphqlReads;
   aliases: RawRequestAliases;
+  /** The other workers of this machine, when there are any (peer-answers.ts). */
+  peers?: PeerAnswers;
   /** The CORS policy in force: keys hold its decision for the request's Origin, not the Origin (request-keys.ts). */
   cors: CorsPolicy;
   restPrefix: string;
@@ -48,6 +51,8 @@ interface Read {
   principal: string;
   variant: string;
   graphqlTags?: readonly string[];
+  /** The raw request the fast path finds the key by, when it learnt one. */
+  alias?: SharedAlias;
 }
 
 /**
@@ -80,7 +85,7 @@ export const PRIVATE_CACHE_CONTROL = 'private, no-cache';
  * the invalidations its writes caused have reached every process.
  */
 export function createCacheMiddleware(options: CacheMiddlewareOptions) {
-  const { strapi, store, bus, readTags, graphqlReads, aliases } = options;
+  const { strapi, store, bus, readTags, graphqlReads, aliases, peers } = options;
   const flights = new SingleFlights(store);
   const unstoredPublicCacheControl = withoutSharedFreshness(options.publicCacheControl);
 
@@ -96,11 +101,12 @@ export function createCacheMiddleware(options: CacheMiddlewareOptions) {
     const variant = variantOf(ctx.req.headers, isRestRead ? 'rest' : 'graphql', options.cors, ctx.path);
 
     if (isRestRead) {
+      const alias = { principal, variant, raw: ctx.url };
       const known = aliases.get(principal, variant, ctx.url);
-      if (known) return { principal, variant, key: known };
+      if (known) return { principal, variant, key: known, alias };
       const key = restKey(principal, variant, ctx.path, queryKey(ctx.query));
       aliases.set(principal, variant, ctx.url, key);
-      return { principal, variant, key };
+      return { principal, variant, key, alias };
     }
 
     const body = await bodyOf(ctx.req);
@@ -116,12 +122,16 @@ export function createCacheMiddleware(options: CacheMiddlewareOptions) {
     // Public answers read published rows (src/access/draft-access); a `status` argument anywhere may read drafts.
     const graphqlTags = readTags.forTypes(graphqlTypes, principal === 'public' && !/\bstatus\b/.test(graphql.query));
     const key = graphqlKey(principal, variant, graphql);
+    let alias: SharedAlias | undefined;
     if (principal === 'public') {
       // For the HTTP server's fast path, which finds public reads by their bytes (already read: no waiting here).
       const raw = await rawBodyOf(ctx.req);
-      if (raw.ok) aliases.set(principal, variant, rawGraphqlRequest(ctx.url, raw.text), key);
+      if (raw.ok) {
+        alias = { principal, variant, raw: rawGraphqlRequest(ctx.url, raw.text) };
+        aliases.set(principal, variant, alias.raw, key);
+      }
     }
-    return { principal, variant, graphqlTags, key };
+    return { principal, variant, graphqlTags, key, alias };
   };
 
   /** Answers with a stored answer: `hit` from the store, `coalesced` from an identical read's computation, `miss` from its own. */
@@ -180,6 +190,21 @@ export function createCacheMiddleware(options: CacheMiddlewareOptions) {
   /** Strapi's answer to a read: stored when cacheable, and handed to the identical reads that waited for it. */
   const compute = async (ctx: Context, next: Next, read: Read): Promise<CachedResponse | null> => {
     const startEpoch = store.epoch;
+    const startedAt = machineClock();
+    peers?.computing(read.key);
+    let stored = false;
+    let entry: CachedResponse | null = null;
+    try {
+      entry = await computeAndStore(ctx, next, read, startEpoch);
+      stored = entry !== null && store.holds(read.key, entry);
+      return entry;
+    } finally {
+      // The peers waiting for this key take the answer, or learn there is none and compute their own.
+      peers?.answered(read.key, startedAt, stored ? entry : null, read.alias);
+    }
+  };
+
+  const computeAndStore = async (ctx: Context, next: Next, read: Read, startEpoch: number): Promise<CachedResponse | null> => {
     // No wait for this process's broadcasts in flight, unlike a write below: a read changes nothing, and what
     // it may store is judged by the store against the invalidations it saw (store.ts), not by their delivery.
     await next();
@@ -213,7 +238,7 @@ export function createCacheMiddleware(options: CacheMiddlewareOptions) {
     }
 
     if (!bus.ready) {
-      await compute(ctx, next, read);
+      await computeAndStore(ctx, next, read, store.epoch);
       return;
     }
     const entry = store.get(read.key);
@@ -226,6 +251,12 @@ export function createCacheMiddleware(options: CacheMiddlewareOptions) {
       // The same rule for an answer shared from a computation whose answer was not stored.
       if (!store.holds(read.key, shared) && read.principal === 'public') ctx.set('Cache-Control', unstoredPublicCacheControl);
       return;
+    }
+    // Another worker computing the same read: its answer, once stored here (peer-answers.ts), is a hit like any other.
+    if (peers?.isComputing(read.key)) {
+      await peers.waitFor(read.key);
+      const fromPeer = store.get(read.key);
+      if (fromPeer) return answerFromCache(ctx, read, fromPeer, 'coalesced');
     }
     await flights.lead(read.key, () => compute(ctx, next, read));
   };

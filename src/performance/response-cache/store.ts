@@ -44,8 +44,17 @@ const INVALIDATION_LOG_SIZE = 4_096;
 
 interface LoggedInvalidation {
   epoch: number;
+  /** When it was applied here, on the machine's monotonic clock (`machineClock`). */
+  at: bigint;
   tags: ReadonlySet<string> | '*';
 }
+
+/**
+ * The machine's monotonic clock in nanoseconds (CLOCK_MONOTONIC on Linux), the same for every
+ * process on the machine: an answer handed over by another worker says when its computation
+ * started on this clock (peer-answers.ts).
+ */
+export const machineClock = (): bigint => process.hrtime.bigint();
 
 /**
  * A byte-bounded LRU of responses, indexed by tag.
@@ -64,6 +73,8 @@ export class ResponseStore {
   private readonly index = new Map<string, Set<string>>();
   private readonly log: LoggedInvalidation[] = [];
   private epochValue = 0;
+  /** Invalidations applied before this moment are not all in the log: since the store began, or since the log last dropped one. */
+  private loggedSince = machineClock();
 
   constructor(maxBytes: number) {
     this.entries = new LRUCache<string, CachedResponse>({
@@ -90,6 +101,28 @@ export class ResponseStore {
   /** Stores an answer computed since `startEpoch`, unless one of its tags was invalidated meanwhile. */
   set(key: string, startEpoch: number, entry: CachedResponse): boolean {
     if (this.invalidatedBetween(startEpoch, this.epochValue, entry.tags)) return false;
+    return this.put(key, entry);
+  }
+
+  /**
+   * Stores an answer another process on this machine computed, its computation started at
+   * `startedAt` (`machineClock`), unless an invalidation of one of its tags was applied here since
+   * that moment, or may have been (before the store began, or forgotten by the log).
+   *
+   * Why that is as exact as `set`: the answer's reads all ran after `startedAt`, so it shows every
+   * write committed before then. A write it may not show committed after `startedAt`; its
+   * invalidation is sent after its commit, so this process applies it after `startedAt` too:
+   * either already (it is in the log from `startedAt` on, and the answer is refused here) or
+   * later (it drops the entry then, as any other). A process that missed invalidations (a lost
+   * LISTEN connection, a fence) applies `'*'` when it proves its channel again, and that refuses
+   * every answer started before. Both moments are read on one machine's clock.
+   */
+  setFromPeer(key: string, startedAt: bigint, entry: CachedResponse): boolean {
+    if (this.invalidatedSince(startedAt, entry.tags)) return false;
+    return this.put(key, entry);
+  }
+
+  private put(key: string, entry: CachedResponse): boolean {
     this.entries.set(key, entry);
     if (this.entries.peek(key) !== entry) return false; // larger than the whole bound
     for (const tag of entry.tags) {
@@ -117,12 +150,24 @@ export class ResponseStore {
     return false;
   }
 
+  /** Whether an invalidation applied here at or after `time` (`machineClock`) touched one of `tags`; true when the log cannot tell. */
+  private invalidatedSince(time: bigint, tags: readonly string[]): boolean {
+    if (time <= this.loggedSince) return true;
+    for (let index = this.log.length - 1; index >= 0; index -= 1) {
+      const logged = this.log[index];
+      if (logged.at < time) break;
+      if (logged.tags === '*') return true;
+      for (const tag of tags) if (logged.tags.has(tag)) return true;
+    }
+    return false;
+  }
+
   /** Drops every entry stored under one of `tags`; `'*'` drops everything. */
   invalidate(tags: Iterable<string> | '*'): void {
     this.epochValue += 1;
-    const logged: LoggedInvalidation = { epoch: this.epochValue, tags: tags === '*' ? '*' : new Set(tags) };
+    const logged: LoggedInvalidation = { epoch: this.epochValue, at: machineClock(), tags: tags === '*' ? '*' : new Set(tags) };
     this.log.push(logged);
-    if (this.log.length > INVALIDATION_LOG_SIZE) this.log.shift();
+    if (this.log.length > INVALIDATION_LOG_SIZE) this.loggedSince = (this.log.shift() as LoggedInvalidation).at;
     if (logged.tags === '*') {
       this.entries.clear();
       return;

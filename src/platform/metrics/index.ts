@@ -50,6 +50,13 @@ export const metrics = {
     help: "Reads waiting for an identical read's computation instead of computing their own",
     registers: [metricsRegistry],
   }),
+  /** Answers another worker computed and handed over (src/performance/response-cache/peer-answers.ts): stored here, or refused by the store's check. */
+  cachePeerAnswers: new Counter({
+    name: 'news_cms_response_cache_peer_answers_total',
+    help: "Answers handed over by another worker of this machine, by whether this worker's store took them",
+    labelNames: ['result'] as const,
+    registers: [metricsRegistry],
+  }),
   /**
    * The hits above that the HTTP server answered itself, before Koa (src/response-cache/fast-path.ts).
    * Hits minus these are the Koa middleware's: with public reads, a share that falls to zero means the

@@ -17,6 +17,7 @@ export const FLAGS = {
   STOCK_STRAPI: { default: false, does: 'turns every performance change off at once (src/performance), for measuring stock Strapi' },
   RESPONSE_CACHE: { default: true, does: 'answers repeated public and token reads from memory' },
   RESPONSE_CACHE_FAST_PATH: { default: true, does: "answers public cache hits in the HTTP server before Koa (required once on: a start where it cannot install fails)" },
+  RESPONSE_CACHE_PEER_ANSWERS: { default: true, does: "has one worker of `npm start` compute a missed read and hand the answer to the others" },
   GRAPHQL_BATCHING: { default: true, does: 'loads GraphQL relation fields in batches per request' },
   TRANSACTION_FREE_READS: { default: true, does: 'runs Document Service reads outside a write without BEGIN/COMMIT' },
   ONE_PASS_SANITIZER: { default: true, does: 'sanitizes REST output in one synchronous pass' },

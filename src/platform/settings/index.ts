@@ -73,6 +73,9 @@ export const isResponseCacheEnabled = (): boolean => !isStockMode() && readFlag(
  */
 export const isFastPathEnabled = (): boolean => readFlag('RESPONSE_CACHE_FAST_PATH');
 
+/** Workers hand each other the answers they compute (src/performance/response-cache/peer-answers.ts). */
+export const isPeerAnswersEnabled = (): boolean => readFlag('RESPONSE_CACHE_PEER_ANSWERS');
+
 /** Batched loading of GraphQL relation fields (src/performance/graphql-batching). */
 export const isGraphqlBatchingEnabled = (): boolean => !isStockMode() && readFlag('GRAPHQL_BATCHING');
 
