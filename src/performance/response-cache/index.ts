@@ -79,7 +79,7 @@ export function registerResponseCache(strapi: Core.Strapi): void {
     publicCacheControl: publicCacheControl(cdnPurger !== undefined),
   };
   strapi.server.use(
-    createCacheMiddleware({ ...shared, peers, strapi, readTags: new ReadTags(dependencies), graphqlReads: new GraphqlReads(strapi, dependencies) }),
+    createCacheMiddleware({ ...shared, peers, strapi, dependencies, readTags: new ReadTags(dependencies), graphqlReads: new GraphqlReads(strapi, dependencies) }),
   );
   installRequiredFastPath(strapi, shared);
 }

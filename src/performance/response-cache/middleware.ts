@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { Context, Next } from 'koa';
 import type { CorsPolicy } from '../../access/cors';
+import type { DependencyMap } from './dependencies';
 import type { GraphqlReads } from './graphql-reads';
 import type { InvalidationBus } from './invalidation-bus';
 import { principalOf } from './principal';
@@ -34,6 +35,7 @@ export interface CacheMiddlewareOptions {
   bus: InvalidationBus;
   readTags: ReadTags;
   graphqlReads: GraphqlReads;
+  dependencies: DependencyMap;
   aliases: RawRequestAliases;
   /** The other workers of this machine, when there are any (peer-answers.ts). */
   peers?: PeerAnswers;
@@ -85,7 +87,7 @@ export const PRIVATE_CACHE_CONTROL = 'private, no-cache';
  * the invalidations its writes caused have reached every process.
  */
 export function createCacheMiddleware(options: CacheMiddlewareOptions) {
-  const { strapi, store, bus, readTags, graphqlReads, aliases, peers } = options;
+  const { strapi, store, bus, readTags, graphqlReads, aliases, peers, dependencies } = options;
   const flights = new SingleFlights(store);
   const unstoredPublicCacheControl = withoutSharedFreshness(options.publicCacheControl);
 
@@ -162,12 +164,12 @@ export function createCacheMiddleware(options: CacheMiddlewareOptions) {
     if (ctx.body === null || typeof ctx.body !== 'object' || Buffer.isBuffer(ctx.body)) return null;
     const declared = (ctx.state as { cacheableRead?: DeclaredRead }).cacheableRead;
     if (declared) {
-      const types = declared.types.filter((uid) => uid in strapi.contentTypes);
+      const types = declared.types.filter((uid) => dependencies.isContentType(uid));
       if (types.length !== declared.types.length || types.length === 0) return null;
       return readTags.forTypes(types, readsPublishedScope(declared.status));
     }
     const handler = typeof route.handler === 'string' ? READ_HANDLER.exec(route.handler) : null;
-    if (!handler || !(handler[1] in strapi.contentTypes)) return null;
+    if (!handler || !dependencies.isContentType(handler[1])) return null;
     const shaped = ctx.get('strapi-response-format') !== 'v4';
     return readTags.forRest(handler[1], handler[2], ctx.query as Record<string, unknown>, (ctx.body as { data?: unknown }).data, shaped);
   };
