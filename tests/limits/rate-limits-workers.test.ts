@@ -35,7 +35,18 @@ async function startServer(env: Record<string, string>): Promise<Running> {
   const output: string[] = [];
   const child = spawn(process.execPath, [path.join(APP_ROOT, 'scripts', 'serve.js')], {
     cwd: APP_ROOT,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), WORKERS: '2', STRAPI_LOG_LEVEL: 'warn', PROXY_HOPS: '1', RATE_LIMIT_LOGIN: `${LOGIN_BUDGET}/1m`, ...env },
+    env: {
+      ...process.env,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      WORKERS: '2',
+      STRAPI_LOG_LEVEL: 'warn',
+      PROXY_HOPS: '1',
+      RATE_LIMIT_LOGIN: `${LOGIN_BUDGET}/1m`,
+      // Each worker computes its own misses, so a miss from each shows that both answer (`bothWorkersAnswer`).
+      RESPONSE_CACHE_PEER_ANSWERS: 'false',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
