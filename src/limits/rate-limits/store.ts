@@ -11,6 +11,7 @@ import type { Budget, BudgetName } from './budgets';
  *
  * The counters use a pool of their own (a few connections, short timeouts), so a slow database
  * cannot leave a request waiting on a limit for long, and a limit never waits for Strapi's pool.
+ * The table is unlogged (`makeUnlogged`).
  */
 
 export const TABLE_NAME = 'rate_limits';
@@ -64,11 +65,12 @@ export async function startPostgresStore(connection: PoolConfig & { schema?: str
   const schema = connection.schema && connection.schema !== 'public' ? connection.schema : undefined;
   const table = schema ? `"${schema.replace(/"/g, '""')}"."${TABLE_NAME}"` : `"${TABLE_NAME}"`;
   try {
-    await pool.query(`CREATE TABLE IF NOT EXISTS ${table} (key varchar(255) PRIMARY KEY, points integer NOT NULL DEFAULT 0, expire bigint)`);
+    await pool.query(`CREATE UNLOGGED TABLE IF NOT EXISTS ${table} (key varchar(255) PRIMARY KEY, points integer NOT NULL DEFAULT 0, expire bigint)`);
   } catch (error) {
     // Two processes creating it at once: the loser sees a duplicate type; the table is there.
     if ((error as { code?: string }).code !== '23505') throw error;
   }
+  await makeUnlogged(pool, table);
   const limiters = limitersFor(budgets, (budget, first) =>
     new RateLimiterPostgres({
       storeClient: pool,
@@ -90,6 +92,17 @@ export async function startPostgresStore(connection: PoolConfig & { schema?: str
     consume: (budget, key, points) => consumeWith(limiters.get(budget.name), key, points),
     stop: () => pool.end(),
   };
+}
+
+/**
+ * The counters are unlogged: every request that spends a budget writes its counter, and a commit
+ * that wrote only unlogged rows does not wait for the write-ahead log to reach the disk. Counters
+ * are worth nothing after a crash of the database server, which empties an unlogged table: every
+ * client then starts its window afresh. A table created logged (before this) is changed once.
+ */
+async function makeUnlogged(pool: Pool, table: string): Promise<void> {
+  const { rows } = await pool.query<{ persistence: string }>('SELECT relpersistence AS persistence FROM pg_class WHERE oid = to_regclass($1)', [table]);
+  if (rows[0]?.persistence === 'p') await pool.query(`ALTER TABLE ${table} SET UNLOGGED`);
 }
 
 export async function startRedisStore(url: string, budgets: readonly Budget[], log: Log): Promise<CounterStore> {
