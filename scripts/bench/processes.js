@@ -75,15 +75,19 @@ function residentBytes(pid) {
 }
 
 /**
- * CPU time a process has used so far, in clock ticks (user + system).
+ * CPU time a process has used so far, in clock ticks (user + system); with `reaped`, plus
+ * that of its children that have ended and been waited for (PostgreSQL's backends, whose
+ * time would otherwise leave a sum over the live processes when one exits).
  * @param {number} pid
+ * @param {{ reaped?: boolean }} [options]
  */
-function cpuTicks(pid) {
+function cpuTicks(pid, options = {}) {
   try {
     // The command name (field 2) may hold spaces: count fields from the closing parenthesis.
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]);
+    const own = Number(fields[11]) + Number(fields[12]);
+    return options.reaped ? own + Number(fields[13]) + Number(fields[14]) : own;
   } catch {
     return 0;
   }

@@ -21,9 +21,13 @@ const MS_PER_TICK = 10;
  * @typedef {{ writeCpuMs: number, readCpuMs: number, databaseCounted: boolean }} RequestCosts
  */
 
-/** CPU time used so far by the process trees rooted at `pids`, in ms. @param {number[]} pids */
+/**
+ * CPU time used so far by the process trees rooted at `pids`, in ms, counting processes of the
+ * trees that have ended (a database backend whose pooled connection closed) with their parents.
+ * @param {number[]} pids
+ */
 function cpuMs(pids) {
-  return pids.flatMap((pid) => processTree(pid)).reduce((sum, pid) => sum + cpuTicks(pid), 0) * MS_PER_TICK;
+  return pids.flatMap((pid) => processTree(pid)).reduce((sum, pid) => sum + cpuTicks(pid, { reaped: true }), 0) * MS_PER_TICK;
 }
 
 /**
