@@ -15,6 +15,8 @@ type Schema = {
 };
 
 const MEDIA_UID = 'plugin::upload.file';
+/** The relation Strapi gives every content type to the other locales of the same document. */
+const LOCALIZATIONS_ATTRIBUTE = 'localizations';
 
 /**
  * Field types whose `$eq` in PostgreSQL compares the stored text exactly, so the value a
@@ -123,6 +125,11 @@ export class DependencyMap {
    * Every relation attribute, of any content type, whose target is `uid`: owning sides,
    * inverse sides and one-way relations alike, since each can show a row of `uid` to its
    * documents' answers.
+   *
+   * Except Strapi's `localizations`, which every type has towards itself and which joins the
+   * rows of one document (its locales, by `documentId`): the rows it shows a write's row to all
+   * belong to the written document, so every answer showing them carries that document's tag,
+   * which the write emits anyway. Reading them would cost every publish two statements for nothing.
    */
   relationsInto(uid: string): IncomingRelation[] {
     const known = this.incoming.get(uid);
@@ -131,6 +138,7 @@ export class DependencyMap {
     for (const [owner, contentType] of Object.entries(this.strapi.contentTypes)) {
       if (!this.isDocumentType(owner)) continue;
       for (const [attribute, definition] of Object.entries((contentType as Schema).attributes ?? {})) {
+        if (owner === uid && attribute === LOCALIZATIONS_ATTRIBUTE) continue;
         if (definition.type === 'relation' && definition.target === uid) found.push({ uid: owner, attribute });
       }
     }
