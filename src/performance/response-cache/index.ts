@@ -24,9 +24,10 @@ import { watchWrites } from './write-watcher';
  * (tags.ts: an editor's draft saves leave public answers alone; a publish drops
  * the answers showing the document, the lists it can enter or leave, and the
  * answers showing documents related to it). Identical misses are computed once
- * (single-flight.ts). Answers carry a strong ETag (304 on If-None-Match), a
- * configurable Cache-Control, `Cache-Tag` naming the tags a CDN can purge them
- * by, and `X-Cache: HIT | MISS | BYPASS`.
+ * (single-flight.ts), once for all the workers of a machine (peer-answers.ts).
+ * Answers carry a strong ETag (304 on If-None-Match), a configurable
+ * Cache-Control, `Cache-Tag` naming the tags a CDN can purge them by, and
+ * `X-Cache: HIT | MISS | BYPASS`.
  *
  * RESPONSE_CACHE=false or STOCK_STRAPI=true turns it off; RESPONSE_CACHE_MAX_MB
  * bounds its memory (LRU); CACHE_CONTROL sets what public answers tell browsers

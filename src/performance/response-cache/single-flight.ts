@@ -5,7 +5,8 @@ import type { CachedResponse, ResponseStore } from './store';
  * Identical misses computed once. When a publish drops the front page, every
  * reader who asks before it is stored again would otherwise run Strapi's whole
  * pipeline for the same answer; here the first one computes it (`lead`) and the
- * others wait for it (`join`), each process on its own.
+ * others wait for it (`join`), each process on its own (peer-answers.ts hands
+ * the answer to the other workers of the machine).
  *
  * A waiting read gets the answer only if it holds for it: no invalidation of
  * one of the answer's tags started between the moment the computation started
