@@ -176,7 +176,9 @@ async function primary(count) {
  * each worker decides what to store.
  */
 function relayPeerAnswers() {
-  const PEER_MESSAGE_TYPES = new Set(['news-cms:cache:computing', 'news-cms:cache:answer']);
+  /** @type {{ PEER_MESSAGES: Record<string, string> }} */
+  const { PEER_MESSAGES } = require(path.join(DIST_DIR, 'src', 'performance', 'response-cache', 'peer-messages'));
+  const PEER_MESSAGE_TYPES = new Set(Object.values(PEER_MESSAGES));
   cluster.on('message', (sender, /** @type {{ type?: unknown }} */ message) => {
     if (typeof message?.type !== 'string' || !PEER_MESSAGE_TYPES.has(message.type)) return;
     for (const worker of Object.values(cluster.workers ?? {})) {

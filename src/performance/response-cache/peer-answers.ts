@@ -1,5 +1,6 @@
 import cluster from 'node:cluster';
 import { metrics } from '../../platform/metrics';
+import { PEER_MESSAGES } from './peer-messages';
 import type { RawRequestAliases } from './request-keys';
 import type { CachedResponse, ResponseStore } from './store';
 
@@ -22,12 +23,7 @@ import type { CachedResponse, ResponseStore } from './store';
  * Only within one machine: the computation's start is given on the machine's monotonic clock.
  */
 
-export const PEER_MESSAGES = {
-  /** worker → primary → the other workers: I am computing this key */
-  computing: 'news-cms:cache:computing',
-  /** worker → primary → the other workers: the answer to this key (or none) */
-  answer: 'news-cms:cache:answer',
-} as const;
+export { PEER_MESSAGES };
 
 /** How long a read waits for a peer's computation of the same key before computing its own. */
 const PEER_WAIT_MS = 3_000;
